@@ -1,0 +1,21 @@
+"""Production: DEBUG off, HTTPS-only cookies and HSTS.
+
+`make run` serves plain HTTP on the loopback interface for a local demo; it sets
+MESH_PLAIN_HTTP=1, which turns off the HTTPS redirect and secure-only cookies. Behind a
+TLS-terminating proxy, leave it unset.
+"""
+
+from .base import *  # noqa: F403
+from .base import env_bool, env_int
+
+DEBUG = False
+PLAIN_HTTP = env_bool("MESH_PLAIN_HTTP", False)
+
+SECURE_SSL_REDIRECT = not PLAIN_HTTP
+SESSION_COOKIE_SECURE = not PLAIN_HTTP
+CSRF_COOKIE_SECURE = not PLAIN_HTTP
+SECURE_HSTS_SECONDS = 0 if PLAIN_HTTP else env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if env_bool("BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

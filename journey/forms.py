@@ -1,0 +1,182 @@
+from django import forms
+from django.forms import formset_factory
+from django.http import QueryDict
+
+from organisations.models import Organisation, User
+
+from . import canvas
+from .models import JourneyStep
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=JourneyStep.Status.choices)
+    not_applicable_reason = forms.CharField(
+        max_length=300, required=False, label="Why it does not apply"
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        reason = cleaned.get("not_applicable_reason", "").strip()
+        if cleaned.get("status") == JourneyStep.Status.NOT_APPLICABLE and not reason:
+            self.add_error("not_applicable_reason", "Say why this step does not apply to you.")
+        return cleaned
+
+
+class PlanForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Only members of this organisation can own its steps; another organisation's user id
+        # is simply not a valid choice.
+        self.fields["owner"].queryset = User.objects.filter(
+            memberships__organisation=organisation
+        ).order_by("name")
+        self.fields["owner"].empty_label = "Nobody yet"
+
+
+class ActionForm(forms.Form):
+    action = forms.CharField(max_length=canvas.CELL_MAX, required=False, label="Next action")
+    owner = forms.CharField(max_length=100, required=False)
+    due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("action") and (cleaned.get("owner") or cleaned.get("due")):
+            self.add_error("action", "Describe the action, or clear its owner and date.")
+        return cleaned
+
+
+class LinkForm(forms.Form):
+    title = forms.CharField(max_length=200, required=False)
+    url = forms.URLField(
+        max_length=canvas.URL_MAX, required=False, label="Link", assume_scheme="https"
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("title") and not cleaned.get("url") and "url" not in self.errors:
+            self.add_error("url", "Add the link, or clear the title.")
+        return cleaned
+
+
+def _item_form(columns: list[tuple[str, str]]) -> type[forms.Form]:
+    fields = {
+        key: forms.CharField(max_length=canvas.CELL_MAX, required=False, label=label)
+        for key, label in columns
+    }
+    return type("ItemForm", (forms.Form,), fields)
+
+
+class SectionsForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for section in canvas.TEXT_SECTIONS:
+            self.fields[section.key] = forms.CharField(
+                label=section.label,
+                help_text=section.prompt,
+                required=False,
+                max_length=canvas.TEXT_MAX,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )
+
+
+def _formset(form: type[forms.Form]):
+    return formset_factory(
+        form, extra=1, max_num=canvas.ROWS_MAX, validate_max=True, absolute_max=canvas.ROWS_MAX
+    )
+
+
+class CanvasEditor:
+    """The canvas form: its text sections plus a formset for each of its lists."""
+
+    LISTS = ("actions", "links", "items")
+
+    def __init__(
+        self, *, extra_list: dict, content: dict, version: int, data: QueryDict | None = None
+    ) -> None:
+        self.extra_list = extra_list
+        content = canvas.normalise(content, extra_list)
+        self.sections = SectionsForm(
+            data, initial={**{s.key: content[s.key] for s in canvas.TEXT_SECTIONS}, "version": version}
+        )
+        forms_by_list = {
+            "actions": ActionForm,
+            "links": LinkForm,
+            "items": _item_form(canvas.item_columns(extra_list)),
+        }
+        self.formsets = {
+            name: _formset(forms_by_list[name])(data, initial=content[name], prefix=name)
+            for name in self.lists()
+        }
+
+    def lists(self) -> tuple[str, ...]:
+        return self.LISTS if self.extra_list else self.LISTS[:2]
+
+    @property
+    def actions(self):
+        return self.formsets["actions"]
+
+    @property
+    def links(self):
+        return self.formsets["links"]
+
+    @property
+    def items(self):
+        return self.formsets.get("items")
+
+    @property
+    def items_title(self) -> str:
+        return self.extra_list.get("title", "")
+
+    def is_valid(self) -> bool:
+        results = [self.sections.is_valid()] + [fs.is_valid() for fs in self.formsets.values()]
+        return all(results)
+
+    @property
+    def base_version(self) -> int:
+        return self.sections.cleaned_data["version"]
+
+    def content(self) -> dict:
+        """The submitted canvas as plain data; call after is_valid()."""
+        data = {s.key: self.sections.cleaned_data[s.key] for s in canvas.TEXT_SECTIONS}
+        for name, formset in self.formsets.items():
+            rows = []
+            for form in formset.forms:
+                row = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+                rows.append({k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()})
+            data[name] = rows
+        return canvas.normalise(data, self.extra_list)
+
+    def with_rebased_version(self, version: int) -> "CanvasEditor":
+        """The same submitted text, now based on `version`: saving it again keeps it."""
+        data = self.sections.data.copy()
+        data["version"] = str(version)
+        return CanvasEditor(
+            extra_list=self.extra_list, content={}, version=version, data=data
+        )
+
+    def with_extra_row(self, list_name: str) -> "CanvasEditor":
+        """The same submitted text with one more blank row in a list (no JavaScript needed)."""
+        if list_name not in self.formsets:
+            return self
+        data = self.sections.data.copy()
+        key = f"{list_name}-TOTAL_FORMS"
+        try:
+            total = int(data.get(key, 0))
+        except ValueError:
+            total = 0
+        data[key] = str(min(total + 1, canvas.ROWS_MAX))
+        return CanvasEditor(extra_list=self.extra_list, content={}, version=0, data=data)
+
+    def errors_count(self) -> int:
+        count = len(self.sections.errors)
+        for formset in self.formsets.values():
+            count += sum(len(f.errors) for f in formset.forms) + len(formset.non_form_errors())
+        return count
+

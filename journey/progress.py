@@ -1,0 +1,37 @@
+"""Journey progress figures, from plain step statuses."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+DONE = "done"
+IN_PROGRESS = "in_progress"
+NOT_APPLICABLE = "not_applicable"
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    in_progress: int
+    not_applicable: int
+    total: int
+
+    @property
+    def applicable(self) -> int:
+        return self.total - self.not_applicable
+
+    @property
+    def percent(self) -> int:
+        """Share of the applicable steps that are done; steps set aside do not count against."""
+        if self.applicable == 0:
+            return 100 if self.total else 0
+        return round(100 * self.done / self.applicable)
+
+
+def progress(statuses: Iterable[str]) -> Progress:
+    statuses = list(statuses)
+    return Progress(
+        done=statuses.count(DONE),
+        in_progress=statuses.count(IN_PROGRESS),
+        not_applicable=statuses.count(NOT_APPLICABLE),
+        total=len(statuses),
+    )

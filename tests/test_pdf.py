@@ -1,0 +1,179 @@
+"""config.pdf: templates become PDFs, and WeasyPrint fetches nothing but static files."""
+
+import io
+import socket
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.test import RequestFactory
+from pypdf import PdfReader
+
+from config.pdf import PDF_BASE_URL, RefusedURL, StaticFileFetcher, pdf_response, render_pdf
+
+TEST_TEMPLATES = Path(__file__).parent / "templates"
+HTMX = Path(django_settings.BASE_DIR) / "static" / "vendor" / "htmx-2.0.11.min.js"
+STYLESHEET_URL = PDF_BASE_URL + "static/css/pdf-base.css"
+REMOTE_IMAGE_URL = "http://127.0.0.1:9/x.png"
+
+
+@pytest.fixture(autouse=True)
+def connections(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Records every attempt to open a socket; none is expected anywhere in this module.
+
+    The fakes raise so nothing leaves the machine, but WeasyPrint swallows fetch errors,
+    so the tests check the record rather than rely on the exception.
+    """
+    attempts: list = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network access in a PDF test")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    return attempts
+
+
+@pytest.fixture
+def fetches(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """(url, "served" or "refused") for each URL WeasyPrint asks the fetcher for."""
+    calls: list[tuple[str, str]] = []
+    fetch = StaticFileFetcher.fetch
+
+    def spy(self, url, headers=None):
+        try:
+            response = fetch(self, url, headers)
+        except RefusedURL:
+            calls.append((url, "refused"))
+            raise
+        calls.append((url, "served"))
+        return response
+
+    monkeypatch.setattr(StaticFileFetcher, "fetch", spy)
+    return calls
+
+
+@pytest.fixture
+def test_templates(settings) -> None:
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [*engine["DIRS"], TEST_TEMPLATES]}]
+
+
+def _render(title: str = "Acme") -> bytes:
+    request = RequestFactory().get("/")
+    return render_pdf(request, "pdf_smoke.html", {"organisation_name": title})
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_it_serves_a_static_file() -> None:
+    response = StaticFileFetcher().fetch(PDF_BASE_URL + "static/vendor/htmx-2.0.11.min.js")
+
+    assert response.read() == HTMX.read_bytes()
+    assert response.content_type == "text/javascript"
+
+
+def test_it_serves_stylesheets_as_text_css() -> None:
+    # WeasyPrint ignores a linked stylesheet served with any other type.
+    assert StaticFileFetcher().fetch(STYLESHEET_URL).content_type == "text/css"
+
+
+def test_it_serves_data_uris() -> None:
+    response = StaticFileFetcher().fetch("data:text/plain;base64,aGVsbG8=")
+
+    assert response.read() == b"hello"
+    assert response.content_type == "text/plain"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/x",
+        "https://example.com/static/css/pdf-base.css",
+        "http://mesh-journey.internal/static/css/pdf-base.css",
+        "file:///etc/passwd",
+        "ftp://example.com/x",
+        "gopher://example.com/x",
+        PDF_BASE_URL + "static/../config/settings/base.py",
+        PDF_BASE_URL + "static/%2e%2e/config/settings/base.py",
+        PDF_BASE_URL + "static/css/..%2f..%2fconfig/settings/base.py",
+        PDF_BASE_URL + "static//etc/passwd",
+        PDF_BASE_URL + "static/%2fetc/passwd",
+        PDF_BASE_URL + "static/css/..\\..\\config/settings/base.py",
+        PDF_BASE_URL + "static/",
+        PDF_BASE_URL + "static/vendor/missing.js",
+        PDF_BASE_URL + "o/acme/",
+        PDF_BASE_URL + "config/settings/base.py",
+    ],
+)
+def test_it_refuses_everything_else(url: str) -> None:
+    with pytest.raises(RefusedURL):
+        StaticFileFetcher().fetch(url)
+
+
+def test_it_refuses_a_symlink_out_of_a_static_dir(settings, tmp_path: Path) -> None:
+    static_dir = tmp_path / "static"
+    static_dir.mkdir()
+    (static_dir / "leak.css").symlink_to(Path(settings.BASE_DIR) / "config/settings/base.py")
+    settings.STATICFILES_DIRS = [static_dir]
+
+    with pytest.raises(RefusedURL):
+        StaticFileFetcher().fetch(PDF_BASE_URL + "static/leak.css")
+
+
+def test_it_serves_hashed_names_from_static_root(settings, tmp_path: Path) -> None:
+    # Under manifest storage {% static %} writes names that exist only in STATIC_ROOT.
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "pdf-base.0123abcd.css").write_text("html { color: black }")
+
+    response = StaticFileFetcher().fetch(PDF_BASE_URL + "static/css/pdf-base.0123abcd.css")
+
+    assert response.read() == b"html { color: black }"
+
+
+@pytest.mark.usefixtures("test_templates")
+def test_it_renders_a_template_to_pdf() -> None:
+    pdf = _render()
+
+    assert pdf.startswith(b"%PDF")
+    assert "PDF smoke test for Acme" in _text(pdf)
+
+
+@pytest.mark.usefixtures("test_templates")
+def test_it_escapes_the_context() -> None:
+    assert "PDF smoke test for <b>Acme</b>" in _text(_render(title="<b>Acme</b>"))
+
+
+@pytest.mark.usefixtures("test_templates")
+def test_it_applies_the_static_stylesheet(fetches: list[tuple[str, str]]) -> None:
+    pdf = _render()
+
+    assert (STYLESHEET_URL, "served") in fetches
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
+    assert all("+DejaVu-Sans" in font.get_object()["/BaseFont"] for font in fonts)
+
+
+@pytest.mark.usefixtures("test_templates")
+def test_it_never_fetches_remote_images(fetches: list[tuple[str, str]], connections: list) -> None:
+    _render()
+
+    assert (REMOTE_IMAGE_URL, "refused") in fetches
+    assert connections == []
+
+
+@pytest.mark.usefixtures("test_templates")
+def test_it_responds_with_an_attachment() -> None:
+    response = pdf_response(
+        RequestFactory().get("/"), "pdf_smoke.html", {"organisation_name": "Acme"}, "canvas.pdf"
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="canvas.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response.content.startswith(b"%PDF")
