@@ -112,3 +112,4 @@ sort -n "$TIMES" | awk '
     { t[NR] = $1 }
     END { printf "seconds: min %.3f  median %.3f  max %.3f\n", t[1], t[int((NR + 1) / 2)], t[NR] }'
 echo "size: $(wc -c <"$WORK/canvases.pdf") bytes"
+[[ $(head -c 4 "$WORK/canvases.pdf") == %PDF ]] || echo "warning: the response is not a PDF" >&2

@@ -111,4 +111,6 @@ def pdf_response(
     )
     # Set here as well as by SecurityMiddleware: a download must never be sniffed as HTML.
     response.headers["X-Content-Type-Options"] = "nosniff"
+    # Exports hold organisation data: no shared cache may keep a copy.
+    response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -1,0 +1,81 @@
+"""Shared fixtures: an organisation with one member in every role, and an outsider."""
+
+import itertools
+
+import pytest
+from django.test import Client
+
+from organisations.models import Membership, Organisation, User
+from organisations.roles import Role
+from organisations.services import organisation_create
+
+PASSWORD = "correct-horse-battery-42"
+_emails = itertools.count(1)
+
+
+def make_user(name: str = "", email: str = "") -> User:
+    n = next(_emails)
+    return User.objects.create_user(
+        email=email or f"person{n}@example.com", name=name or f"Person {n}", password=PASSWORD
+    )
+
+
+def make_organisation(name: str = "Acme Health", slug: str = "", owner: User | None = None):
+    return organisation_create(name=name, owner=owner or make_user(), slug=slug)
+
+
+def add_member(organisation: Organisation, role: str, user: User | None = None) -> User:
+    user = user or make_user(name=f"{role.title()} Person")
+    Membership.objects.create(organisation=organisation, user=user, role=role)
+    return user
+
+
+@pytest.fixture
+def organisation(db) -> Organisation:
+    return make_organisation(name="Acme Health", slug="acme")
+
+
+@pytest.fixture
+def other_organisation(db) -> Organisation:
+    return make_organisation(name="Globex", slug="globex")
+
+
+@pytest.fixture
+def owner(organisation) -> User:
+    return organisation.memberships.get(role=Role.OWNER).user
+
+
+@pytest.fixture
+def members(organisation, owner) -> dict[str, User]:
+    """One user per role in `organisation`, keyed by role value."""
+    users = {Role.OWNER.value: owner}
+    for role in Role.values:
+        if role != Role.OWNER:
+            users[role] = add_member(organisation, role)
+    return users
+
+
+@pytest.fixture
+def outsider(other_organisation) -> User:
+    """Signed up, but a member of another organisation only."""
+    return other_organisation.memberships.get().user
+
+
+@pytest.fixture
+def client_as():
+    """client_as(user) -> a test client signed in as that user."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def facilitator_client(members, client_as) -> Client:
+    return client_as(members[Role.FACILITATOR])
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}

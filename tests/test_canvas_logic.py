@@ -1,0 +1,217 @@
+"""journey.canvas and journey.progress: plain functions over plain data, no database."""
+
+from datetime import date
+
+from journey.canvas import (
+    TEXT_SECTIONS,
+    changed_sections,
+    empty_content,
+    filled_count,
+    normalise,
+    overdue_actions,
+)
+from journey.progress import progress
+
+STAKEHOLDERS = {
+    "title": "Stakeholders",
+    "columns": [
+        {"key": "who", "label": "Group or person"},
+        {"key": "stance", "label": "Where they stand"},
+        {"key": "approach", "label": "How we engage them"},
+    ],
+}
+NO_LIST: dict = {}
+
+
+# normalise
+
+
+def test_it_fills_in_every_missing_section() -> None:
+    assert normalise(None, NO_LIST) == empty_content()
+    assert normalise({}, STAKEHOLDERS) == {
+        "today": "",
+        "decisions": "",
+        "assumptions": "",
+        "risks": "",
+        "open_questions": "",
+        "actions": [],
+        "links": [],
+        "items": [],
+    }
+
+
+def test_it_strips_whitespace_from_text_and_cells() -> None:
+    content = normalise(
+        {"today": "  We have two data teams.\n", "actions": [{"action": " Call finance ", "owner": " Ann"}]},
+        NO_LIST,
+    )
+
+    assert content["today"] == "We have two data teams."
+    assert content["actions"] == [{"action": "Call finance", "owner": "Ann", "due": ""}]
+
+
+def test_it_drops_blank_rows() -> None:
+    content = normalise(
+        {
+            "actions": [{"action": "", "owner": "  ", "due": None}, {}, {"action": "Book room"}],
+            "links": [{"title": " ", "url": ""}],
+        },
+        NO_LIST,
+    )
+
+    assert content["actions"] == [{"action": "Book room", "owner": "", "due": ""}]
+    assert content["links"] == []
+
+
+def test_it_ignores_unknown_keys() -> None:
+    content = normalise(
+        {
+            "today": "Facts",
+            "secret": "<b>not a section</b>",
+            "actions": [{"action": "Do it", "colour": "red"}],
+        },
+        NO_LIST,
+    )
+
+    assert "secret" not in content
+    assert set(content) == set(empty_content())
+    assert content["actions"] == [{"action": "Do it", "owner": "", "due": ""}]
+
+
+def test_it_takes_the_item_columns_from_the_extra_list() -> None:
+    raw = {"items": [{"who": "Finance", "stance": "Wary", "approach": "Show ROI", "extra": "x"}]}
+
+    assert normalise(raw, STAKEHOLDERS)["items"] == [
+        {"who": "Finance", "stance": "Wary", "approach": "Show ROI"}
+    ]
+
+
+def test_it_keeps_no_items_for_a_step_without_an_extra_list() -> None:
+    assert normalise({"items": [{"who": "Finance"}]}, NO_LIST)["items"] == []
+
+
+def test_it_turns_non_text_values_into_text() -> None:
+    content = normalise({"risks": 42, "items": [{"who": 7}]}, STAKEHOLDERS)
+
+    assert content["risks"] == "42"
+    assert content["items"] == [{"who": "7", "stance": "", "approach": ""}]
+
+
+# changed_sections
+
+
+def test_it_lists_changed_sections_in_canvas_order() -> None:
+    old = {"today": "a", "risks": "r", "links": [{"title": "Wiki", "url": "https://x.org"}]}
+    new = {
+        "today": "b",
+        "risks": "r",
+        "open_questions": "q",
+        "links": [],
+        "actions": [{"action": "Act"}],
+        "decisions": "d",
+    }
+
+    assert changed_sections(old, new, NO_LIST) == [
+        "Where we are today",
+        "What we decided",
+        "Open questions",
+        "Next actions",
+        "Evidence and links",
+    ]
+
+
+def test_it_names_the_items_section_after_the_extra_list() -> None:
+    new = {"items": [{"who": "IT"}], "today": "now"}
+
+    assert changed_sections({}, new, STAKEHOLDERS) == ["Where we are today", "Stakeholders"]
+
+
+def test_it_ignores_items_when_the_step_has_no_extra_list() -> None:
+    assert changed_sections({}, {"items": [{"who": "IT"}]}, NO_LIST) == []
+
+
+def test_it_reports_no_change_for_the_same_content() -> None:
+    content = {"today": "now", "actions": [{"action": "Act", "owner": "Ann", "due": "2026-01-01"}]}
+
+    assert changed_sections(content, dict(content), STAKEHOLDERS) == []
+
+
+def test_it_does_not_count_whitespace_or_blank_rows_as_a_change() -> None:
+    old = {"today": "now"}
+    new = {"today": "  now  ", "actions": [{"action": " "}], "links": [{}]}
+
+    assert changed_sections(old, new, NO_LIST) == []
+
+
+# filled_count
+
+
+def test_it_counts_filled_sections_out_of_the_steps_sections() -> None:
+    content = {"today": "now", "risks": "  ", "links": [{"url": "https://x.org"}]}
+
+    assert filled_count(content, NO_LIST) == (2, len(TEXT_SECTIONS) + 2)
+
+
+def test_it_counts_the_items_section_only_with_an_extra_list() -> None:
+    content = {"items": [{"who": "IT"}]}
+
+    assert filled_count(content, STAKEHOLDERS) == (1, len(TEXT_SECTIONS) + 3)
+    assert filled_count(content, NO_LIST) == (0, len(TEXT_SECTIONS) + 2)
+
+
+def test_it_counts_nothing_in_an_empty_canvas() -> None:
+    assert filled_count({}, STAKEHOLDERS) == (0, 8)
+
+
+# overdue_actions
+
+
+def test_it_lists_actions_due_before_today() -> None:
+    late = {"action": "Late", "due": "2026-03-01"}
+    today = {"action": "Today", "due": "2026-03-02"}
+    later = {"action": "Later", "due": "2026-04-01"}
+
+    assert overdue_actions({"actions": [late, today, later]}, date(2026, 3, 2)) == [late]
+
+
+def test_it_ignores_actions_without_a_valid_date() -> None:
+    rows = [
+        {"action": "No date", "due": ""},
+        {"action": "No key"},
+        {"action": "Nonsense", "due": "soon"},
+        {"action": "Impossible", "due": "2026-13-45"},
+        {"action": "Null", "due": None},
+    ]
+
+    assert overdue_actions({"actions": rows}, date(2030, 1, 1)) == []
+
+
+def test_it_finds_no_overdue_actions_without_actions() -> None:
+    assert overdue_actions({}, date(2030, 1, 1)) == []
+
+
+# progress
+
+
+def test_it_counts_steps_by_status() -> None:
+    result = progress(["done", "done", "in_progress", "not_started", "not_applicable"])
+
+    assert (result.done, result.in_progress, result.not_applicable, result.total) == (2, 1, 1, 5)
+    assert result.applicable == 4
+
+
+def test_it_leaves_not_applicable_steps_out_of_the_percentage() -> None:
+    assert progress(["done", "not_started", "not_applicable", "not_applicable"]).percent == 50
+    assert progress(["done", "not_started", "not_started"]).percent == 33
+
+
+def test_it_is_complete_when_every_step_is_not_applicable() -> None:
+    assert progress(["not_applicable"] * 17).percent == 100
+
+
+def test_it_is_zero_percent_without_steps() -> None:
+    assert progress([]).percent == 0
+
+
+def test_it_accepts_any_iterable_of_statuses() -> None:
+    assert progress(s for s in ["done", "done"]).percent == 100
