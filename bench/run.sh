@@ -46,8 +46,13 @@ $UV run python manage.py createcachetable
 $UV run python manage.py load_demo >/dev/null
 $UV run python manage.py collectstatic --noinput -v0
 
+if curl -s -o /dev/null --max-time 2 "$BASE/"; then
+    echo "Something already answers on $BASE; set BENCH_PORT to a free port." >&2
+    exit 1
+fi
+# No control socket: its default path is shared with any other gunicorn run by this user.
 $UV run --no-sync gunicorn config.wsgi:application \
-    --bind "127.0.0.1:$PORT" --workers "$WORKERS" --graceful-timeout 5 \
+    --bind "127.0.0.1:$PORT" --workers "$WORKERS" --graceful-timeout 5 --no-control-socket \
     --pid "$WORK/gunicorn.pid" >"$WORK/gunicorn.log" 2>&1 &
 SERVER_PID=$!
 

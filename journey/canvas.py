@@ -94,7 +94,7 @@ def overdue_actions(content: dict, today: date) -> list[dict]:
     for row in content.get("actions", []):
         try:
             due = date.fromisoformat(row.get("due", ""))
-        except ValueError:
+        except (TypeError, ValueError):  # TypeError: raw JSON content may hold a null date
             continue
         if due < today:
             overdue.append(row)

@@ -244,3 +244,19 @@ STEPS = [
         ),
     },
 ]
+
+
+def load_catalogue(step_model) -> None:
+    """Create or update the step definitions; `step_model` may be a migration's historical model."""
+    for step in STEPS:
+        step_model.objects.update_or_create(
+            number=step["number"],
+            defaults={
+                "phase": step["phase"],
+                "phase_title": PHASES[step["phase"]],
+                "title": step["title"],
+                "summary": step["summary"],
+                "guiding_questions": step["questions"],
+                "extra_list": step.get("extra_list", {}),
+            },
+        )

@@ -1,22 +1,10 @@
 from django.db import migrations
 
-from journey.steps_data import PHASES, STEPS
+from journey.steps_data import load_catalogue
 
 
 def load_steps(apps, schema_editor):
-    StepDefinition = apps.get_model("journey", "StepDefinition")
-    for step in STEPS:
-        StepDefinition.objects.update_or_create(
-            number=step["number"],
-            defaults={
-                "phase": step["phase"],
-                "phase_title": PHASES[step["phase"]],
-                "title": step["title"],
-                "summary": step["summary"],
-                "guiding_questions": step["questions"],
-                "extra_list": step.get("extra_list", {}),
-            },
-        )
+    load_catalogue(apps.get_model("journey", "StepDefinition"))
 
 
 class Migration(migrations.Migration):

@@ -26,6 +26,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from journey.models import StepDefinition
+from journey.steps_data import load_catalogue
+
 # Playwright's sync API keeps an asyncio event loop running in the main thread for as long as
 # the browser is up. Django sees that loop and refuses ORM calls from the thread with
 # SynchronousOnlyOperation, although the calls are synchronous and nothing else runs
@@ -60,6 +63,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(BROWSER_TESTS):
             item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(autouse=True)
+def _step_catalogue(transactional_db) -> None:
+    """Live-server tests flush the database afterwards, which also removes the 17 journey steps
+    that a data migration loaded. Django's serialized rollback cannot put them back here: once
+    Playwright's event loop runs, the test thread gets a new connection object without the
+    snapshot. So load the catalogue again, with the function the migration uses."""
+    load_catalogue(StepDefinition)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,403 @@
+"""Access to every organisation URL: docs/permissions.md, roles.PERMISSIONS and the views agree.
+
+Every URL under /o/<org_slug>/ has an entry in ACCESS_CASES, and a meta-test fails when a URL
+is added without one, so no organisation page can ship without its access tests.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+
+from journey.selectors import journey_step
+from journey.services import canvas_save
+from organisations import roles, services
+from organisations.access import SESSION_GRANTS, resolve_actor
+from organisations.models import GuestGrant, Membership, Organisation, User
+from organisations.roles import GUEST, GUEST_ACTIONS, PERMISSIONS, Action, Role
+from organisations.services import guest_grant_issue, guest_grant_revoke, invitation_create
+
+DOC = Path(settings.BASE_DIR) / "docs" / "permissions.md"
+ORG_PREFIX = "o/<slug:org_slug>/"
+STEP = 3
+DOC_COLUMNS = [*Role.values, GUEST]
+
+
+# --- docs/permissions.md ----------------------------------------------------------------------
+
+
+def _doc_tables() -> list[list[list[str]]]:
+    """Every markdown table in the doc, as rows of stripped cells, without the |---| row."""
+    tables: list[list[list[str]]] = []
+    previous_was_table = False
+    for line in DOC.read_text().splitlines():
+        is_table = line.startswith("|")
+        if is_table:
+            if not previous_was_table:
+                tables.append([])
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if not all(set(cell) <= set("-: ") for cell in cells):
+                tables[-1].append(cells)
+        previous_was_table = is_table
+    return tables
+
+
+def _code(cell: str) -> str:
+    assert cell.startswith("`") and cell.endswith("`"), f"{cell!r} is not in backticks"
+    return cell.strip("`")
+
+
+def test_it_documents_every_role_as_a_column():
+    header = _doc_tables()[0][0]
+
+    assert header[2:] == DOC_COLUMNS
+
+
+def test_it_documents_exactly_the_permissions_in_roles():
+    header, *rows = _doc_tables()[0]
+    documented: dict[str, set[str]] = {}
+    for row in rows:
+        assert len(row) == len(header), row
+        assert set(row[2:]) <= {"yes", "—"}, row
+        assert row[1], f"{row[0]} has no description"
+        documented[_code(row[0])] = {
+            column for column, cell in zip(DOC_COLUMNS, row[2:], strict=True) if cell == "yes"
+        }
+
+    assert list(documented) == [action.value for action in Action]
+    assert {a: roles - {GUEST} for a, roles in documented.items()} == {
+        action.value: set(allowed) for action, allowed in PERMISSIONS.items()
+    }
+    assert {a for a, roles in documented.items() if GUEST in roles} == {
+        action.value for action in GUEST_ACTIONS
+    }
+
+
+# --- every organisation URL and the action it needs -------------------------------------------
+
+
+@dataclass
+class World:
+    """Real objects in acme for URLs that name one: a member, an open invitation, a revision."""
+
+    membership_id: int
+    invitation_id: int
+    version: int
+
+
+@dataclass
+class Case:
+    name: str
+    method: str
+    action: Action
+    kwargs: Callable[[World], dict] = lambda world: {}
+    data: Callable[[World], dict] = lambda world: {}
+    label: str = field(default="")
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.name}{self.label}"
+
+
+def _step(world: World) -> dict:
+    return {"number": STEP}
+
+
+def _membership(world: World) -> dict:
+    return {"membership_id": world.membership_id}
+
+
+ACCESS_CASES = [
+    Case("organisation_home", "GET", Action.ORGANISATION_VIEW),
+    Case("organisation_settings", "GET", Action.ORGANISATION_EDIT),
+    Case(
+        "organisation_settings",
+        "POST",
+        Action.ORGANISATION_EDIT,
+        data=lambda world: {"name": "Acme Renamed"},
+    ),
+    Case("members", "GET", Action.MEMBERS_VIEW),
+    Case(
+        "member_role",
+        "POST",
+        Action.MEMBERS_MANAGE,
+        kwargs=_membership,
+        data=lambda world: {"role": Role.EXECUTIVE},
+    ),
+    Case("member_remove", "POST", Action.MEMBERS_MANAGE, kwargs=_membership),
+    Case(
+        "invitation_new",
+        "POST",
+        Action.MEMBERS_MANAGE,
+        data=lambda world: {"email": "", "role": Role.MEMBER},
+    ),
+    Case(
+        "invitation_withdraw",
+        "POST",
+        Action.MEMBERS_MANAGE,
+        kwargs=lambda world: {"invitation_id": world.invitation_id},
+    ),
+    Case("journey:map", "GET", Action.JOURNEY_VIEW),
+    Case("journey:pdf", "GET", Action.CANVAS_EXPORT),
+    Case("journey:step", "GET", Action.JOURNEY_VIEW, kwargs=_step),
+    Case("journey:status", "POST", Action.JOURNEY_PLAN, kwargs=_step),
+    Case("journey:plan", "POST", Action.JOURNEY_PLAN, kwargs=_step),
+    Case("journey:canvas", "POST", Action.CANVAS_EDIT, kwargs=_step),
+    Case("journey:canvas_pdf", "GET", Action.CANVAS_EXPORT, kwargs=_step),
+    Case("journey:history", "GET", Action.JOURNEY_VIEW, kwargs=_step),
+    Case(
+        "journey:restore",
+        "POST",
+        Action.CANVAS_EDIT,
+        kwargs=lambda world: {"number": STEP, "version": world.version},
+        data=lambda world: {"base_version": world.version},
+    ),
+]
+
+
+@pytest.fixture
+def world(organisation: Organisation, members: dict[str, User]) -> World:
+    owner = members[Role.OWNER]
+    canvas = journey_step(organisation, STEP).canvas
+    canvas_save(
+        canvas=canvas,
+        content={"today": "We have one data team."},
+        base_version=canvas.version,
+        author=owner,
+    )
+    invitation = invitation_create(
+        organisation=organisation, role=Role.MEMBER, email="new@example.com", created_by=owner
+    )
+    membership = Membership.objects.get(organisation=organisation, user=members[Role.MEMBER])
+    return World(membership_id=membership.pk, invitation_id=invitation.pk, version=canvas.version)
+
+
+def _path(case: Case, world: World, org_slug: str = "acme") -> str:
+    return reverse(case.name, kwargs={"org_slug": org_slug, **case.kwargs(world)})
+
+
+def _request(client: Client, case: Case, world: World, org_slug: str = "acme"):
+    path = _path(case, world, org_slug)
+    if case.method == "POST":
+        return client.post(path, case.data(world))
+    return client.get(path)
+
+
+def _login_redirect(path: str) -> str:
+    return "/accounts/login/?" + urlencode({"next": path}, safe="/")
+
+
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_it_refuses_exactly_the_roles_without_the_action(case, role, world, members, client_as):
+    response = _request(client_as(members[role]), case, world)
+
+    if role in PERMISSIONS[case.action]:
+        assert response.status_code not in (403, 404)
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_it_hides_the_organisation_from_an_outsider(case, world, outsider, client_as):
+    response = _request(client_as(outsider), case, world)
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("org_slug", ["globex", "no-such-organisation"])
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_it_hides_other_organisations_from_an_owner(
+    case, org_slug, world, owner, other_organisation, client_as
+):
+    response = _request(client_as(owner), case, world, org_slug=org_slug)
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("org_slug", ["acme", "no-such-organisation"])
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_it_sends_anonymous_visitors_to_sign_in(case, org_slug, world):
+    response = _request(Client(), case, world, org_slug=org_slug)
+
+    assert response.status_code == 302
+    assert response.url == _login_redirect(_path(case, world, org_slug))
+
+
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_it_declares_the_action_on_the_view(case, world):
+    view = resolve(_path(case, world)).func
+
+    assert view.required_action == case.action
+
+
+def _organisation_routes() -> dict[str, str]:
+    """Full route of every named URL under /o/<org_slug>/, keyed by namespaced name."""
+    routes: dict[str, str] = {}
+
+    def walk(patterns, prefix: str, namespaces: list[str]) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                inner = [*namespaces, pattern.namespace] if pattern.namespace else namespaces
+                walk(pattern.url_patterns, route, inner)
+            elif isinstance(pattern, URLPattern) and route.startswith(ORG_PREFIX):
+                assert pattern.name, f"{route} has no name"
+                routes[":".join([*namespaces, pattern.name])] = route
+
+    walk(get_resolver().url_patterns, "", [])
+    return routes
+
+
+def test_it_has_an_access_case_for_every_organisation_url():
+    routes = _organisation_routes()
+
+    assert "journey:map" in routes
+    assert set(routes) == {case.name for case in ACCESS_CASES}
+
+
+def test_it_documents_every_organisation_url_with_its_methods_and_action():
+    header, *rows = _doc_tables()[1]
+    assert header == ["URL", "Name", "Methods", "Action"]
+    routes = _organisation_routes()
+    documented = {
+        _code(name): (_code(url), set(methods.split(", ")), _code(action))
+        for url, name, methods, action in rows
+    }
+
+    expected = {}
+    for case in ACCESS_CASES:
+        # The doc shows <org_slug> where the route says <slug:org_slug>.
+        url = "/" + re.sub(r"<\w+:(\w+)>", r"<\1>", routes[case.name])
+        expected.setdefault(case.name, (url, set(), case.action.value))[1].add(case.method)
+    assert documented == expected
+
+
+# --- guests ------------------------------------------------------------------------------------
+
+
+def _guest_client(*grants: GuestGrant) -> Client:
+    client = Client()
+    session = client.session
+    session[SESSION_GRANTS] = [grant.pk for grant in grants]
+    session.save()
+    return client
+
+
+def _grant(organisation: Organisation, actions: list[Action] | None = None, **extra) -> GuestGrant:
+    grant, _token = guest_grant_issue(
+        organisation=organisation,
+        kind=GuestGrant.Kind.WORKSHOP_PARTICIPANT,
+        display_name="Workshop guest",
+        actions=actions or [],
+        **extra,
+    )
+    return grant
+
+
+@pytest.fixture
+def map_url() -> str:
+    return reverse("journey:map", kwargs={"org_slug": "acme"})
+
+
+def test_it_refuses_a_guest_every_organisation_action(organisation, map_url):
+    client = _guest_client(_grant(organisation))
+
+    assert client.get(map_url).status_code == 403
+
+
+def test_it_hides_the_organisation_from_a_guest_of_another_one(other_organisation, map_url):
+    client = _guest_client(_grant(other_organisation))
+
+    assert client.get(map_url).status_code == 404
+
+
+def test_it_treats_a_revoked_grant_as_nobody(organisation, map_url):
+    grant = _grant(organisation)
+    guest_grant_revoke(grant=grant)
+
+    assert _guest_client(grant).get(map_url).status_code == 404
+
+
+def test_it_treats_an_expired_grant_as_nobody(organisation, map_url):
+    grant = _grant(organisation, expires_at=timezone.now() + timedelta(hours=1))
+    GuestGrant.objects.filter(pk=grant.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert _guest_client(grant).get(map_url).status_code == 404
+
+
+def test_it_accepts_a_grant_that_has_not_expired_yet(organisation, map_url):
+    grant = _grant(organisation, expires_at=timezone.now() + timedelta(hours=1))
+
+    assert _guest_client(grant).get(map_url).status_code == 403
+
+
+@pytest.fixture
+def guests_may_view_the_journey(monkeypatch):
+    allowed = frozenset({Action.JOURNEY_VIEW})
+    monkeypatch.setattr(roles, "GUEST_ACTIONS", allowed)
+    monkeypatch.setattr(services, "GUEST_ACTIONS", allowed)
+
+
+def test_it_allows_a_guest_an_action_both_the_table_and_the_grant_allow(
+    organisation, map_url, guests_may_view_the_journey
+):
+    client = _guest_client(_grant(organisation, actions=[Action.JOURNEY_VIEW]))
+
+    response = client.get(map_url)
+
+    assert response.status_code == 200
+    assert response.context["actor"].grant.display_name == "Workshop guest"
+
+
+def test_it_refuses_a_guest_an_action_their_grant_does_not_carry(
+    organisation, map_url, guests_may_view_the_journey
+):
+    client = _guest_client(_grant(organisation, actions=[]))
+
+    assert client.get(map_url).status_code == 403
+
+
+def test_it_refuses_a_grant_action_no_longer_allowed_to_guests(organisation, map_url, monkeypatch):
+    monkeypatch.setattr(services, "GUEST_ACTIONS", frozenset({Action.JOURNEY_VIEW}))
+    client = _guest_client(_grant(organisation, actions=[Action.JOURNEY_VIEW]))
+
+    assert client.get(map_url).status_code == 403
+
+
+def test_it_prefers_a_membership_over_a_grant(organisation, members):
+    executive = members[Role.EXECUTIVE]
+    request = RequestFactory().get("/")
+    request.user = executive
+    request.session = SessionStore()
+    request.session[SESSION_GRANTS] = [_grant(organisation).pk]
+
+    actor = resolve_actor(request, "acme")
+
+    assert actor is not None
+    assert actor.membership == Membership.objects.get(user=executive, organisation=organisation)
+    assert actor.grant is None
+    assert actor.role == Role.EXECUTIVE
+
+
+def test_it_lets_a_member_with_a_grant_act_as_the_member(organisation, members, map_url):
+    client = _guest_client(_grant(organisation))
+    client.force_login(members[Role.EXECUTIVE])
+
+    assert client.get(map_url).status_code == 200
+
+
+def test_it_lets_a_signed_in_non_member_act_through_a_grant(organisation, outsider, map_url):
+    client = _guest_client(_grant(organisation))
+    client.force_login(outsider)
+
+    assert client.get(map_url).status_code == 403
+
