@@ -70,9 +70,9 @@ run: install
 test: install
 	@$(MAKE) --no-print-directory lint
 	$(UV) run python manage.py makemigrations --check --dry-run --settings=config.settings.test
-	@# Production settings as deployed (HTTPS, HSTS); only the preload opt-in comes from here.
+	@# Production settings exactly as deployed (HTTPS redirect, secure cookies, HSTS).
 	env -u MESH_PLAIN_HTTP DJANGO_SETTINGS_MODULE=config.settings.production \
-		SECURE_HSTS_PRELOAD=1 $(UV) run python manage.py check --deploy --fail-level WARNING
+		$(UV) run python manage.py check --deploy --fail-level WARNING
 	env -u DATABASE_URL -u DJANGO_SETTINGS_MODULE $(UV) run pytest
 	@if [ -n "$${DATABASE_URL:-}" ] || $(POSTGRES_UP) 2>/dev/null; then \
 		echo "pytest on PostgreSQL"; \

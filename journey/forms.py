@@ -25,7 +25,9 @@ class StatusForm(forms.Form):
 
 class PlanForm(forms.Form):
     owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    due_date = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
@@ -41,7 +43,9 @@ class PlanForm(forms.Form):
 class ActionForm(forms.Form):
     action = forms.CharField(max_length=canvas.CELL_MAX, required=False, label="Next action")
     owner = forms.CharField(max_length=100, required=False)
-    due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    due = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -103,15 +107,21 @@ class CanvasEditor:
         self.extra_list = extra_list
         content = canvas.normalise(content, extra_list)
         self.sections = SectionsForm(
-            data, initial={**{s.key: content[s.key] for s in canvas.TEXT_SECTIONS}, "version": version}
+            data,
+            initial={**{s.key: content[s.key] for s in canvas.TEXT_SECTIONS}, "version": version},
         )
         forms_by_list = {
             "actions": ActionForm,
             "links": LinkForm,
             "items": _item_form(canvas.item_columns(extra_list)),
         }
+        # A submitted form is read on its own, never against the rows saved now: a submitted
+        # row past the form's INITIAL_FORMS that equals the saved row at its index would
+        # count as "unchanged" and be dropped (after a conflict, a row copied from theirs).
         self.formsets = {
-            name: _formset(forms_by_list[name])(data, initial=content[name], prefix=name)
+            name: _formset(forms_by_list[name])(
+                data, initial=None if data is not None else content[name], prefix=name
+            )
             for name in self.lists()
         }
 
@@ -149,7 +159,9 @@ class CanvasEditor:
             rows = []
             for form in formset.forms:
                 row = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-                rows.append({k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()})
+                rows.append(
+                    {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()}
+                )
             data[name] = rows
         return canvas.normalise(data, self.extra_list)
 
@@ -157,9 +169,7 @@ class CanvasEditor:
         """The same submitted text, now based on `version`: saving it again keeps it."""
         data = self.sections.data.copy()
         data["version"] = str(version)
-        return CanvasEditor(
-            extra_list=self.extra_list, content={}, version=version, data=data
-        )
+        return CanvasEditor(extra_list=self.extra_list, content={}, version=version, data=data)
 
     def with_extra_row(self, list_name: str) -> "CanvasEditor":
         """The same submitted text with one more blank row in a list (no JavaScript needed)."""
@@ -179,4 +189,3 @@ class CanvasEditor:
         for formset in self.formsets.values():
             count += sum(len(f.errors) for f in formset.forms) + len(formset.non_form_errors())
         return count
-

@@ -23,9 +23,7 @@ class Conflict(Exception):
 
 def _update_if_version(model, pk: int, base_version: int, **values) -> bool:
     return bool(
-        model.objects.filter(pk=pk, version=base_version).update(
-            version=F("version") + 1, **values
-        )
+        model.objects.filter(pk=pk, version=base_version).update(version=F("version") + 1, **values)
     )
 
 
@@ -41,7 +39,9 @@ def step_set_status(
         not_applicable_reason=reason,
         updated_at=timezone.now(),
     ):
-        raise Conflict(current=JourneyStep.objects.select_related("definition", "owner").get(pk=step.pk))
+        raise Conflict(
+            current=JourneyStep.objects.select_related("definition", "owner").get(pk=step.pk)
+        )
     step.refresh_from_db()
     return step
 
@@ -50,9 +50,16 @@ def step_plan(
     *, step: JourneyStep, owner: User | None, due_date: date | None, base_version: int
 ) -> JourneyStep:
     if not _update_if_version(
-        JourneyStep, step.pk, base_version, owner=owner, due_date=due_date, updated_at=timezone.now()
+        JourneyStep,
+        step.pk,
+        base_version,
+        owner=owner,
+        due_date=due_date,
+        updated_at=timezone.now(),
     ):
-        raise Conflict(current=JourneyStep.objects.select_related("definition", "owner").get(pk=step.pk))
+        raise Conflict(
+            current=JourneyStep.objects.select_related("definition", "owner").get(pk=step.pk)
+        )
     step.refresh_from_db()
     return step
 

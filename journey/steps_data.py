@@ -49,7 +49,9 @@ STEPS = [
             "Which approaches have already worked to bring these groups together?",
         ],
         "extra_list": _list(
-            "Stakeholders", ("who", "Group or person"), ("stance", "Where they stand"),
+            "Stakeholders",
+            ("who", "Group or person"),
+            ("stance", "Where they stand"),
             ("approach", "How we engage them"),
         ),
     },
@@ -89,7 +91,9 @@ STEPS = [
             "Which benefit would convince a sceptical executive?",
         ],
         "extra_list": _list(
-            "Benefits", ("benefit", "Benefit"), ("beneficiary", "Who gains"),
+            "Benefits",
+            ("benefit", "Benefit"),
+            ("beneficiary", "Who gains"),
             ("evidence", "How we will know"),
         ),
     },
@@ -105,7 +109,9 @@ STEPS = [
             "How often, and with whom, will we review the milestones?",
         ],
         "extra_list": _list(
-            "Milestones", ("milestone", "Milestone"), ("measure", "Key result or measure"),
+            "Milestones",
+            ("milestone", "Milestone"),
+            ("measure", "Key result or measure"),
             ("target", "Target date"),
         ),
     },
@@ -121,7 +127,9 @@ STEPS = [
             "What result would make us slow down or speed up?",
         ],
         "extra_list": _list(
-            "ROI parameters", ("parameter", "Parameter"), ("baseline", "Baseline"),
+            "ROI parameters",
+            ("parameter", "Parameter"),
+            ("baseline", "Baseline"),
             ("target", "Target"),
         ),
     },
@@ -137,7 +145,10 @@ STEPS = [
             "Which phase can we cut if money or time runs short?",
         ],
         "extra_list": _list(
-            "Phases", ("phase", "Phase"), ("scope", "What it delivers"), ("timing", "When"),
+            "Phases",
+            ("phase", "Phase"),
+            ("scope", "What it delivers"),
+            ("timing", "When"),
         ),
     },
     {
@@ -152,7 +163,9 @@ STEPS = [
             "What do our champions need from us in return?",
         ],
         "extra_list": _list(
-            "Champions", ("name", "Name"), ("area", "Domain or team"),
+            "Champions",
+            ("name", "Name"),
+            ("area", "Domain or team"),
             ("contribution", "How they help"),
         ),
     },
@@ -239,7 +252,9 @@ STEPS = [
             "Where are we tempted to start with technology instead of the business need?",
         ],
         "extra_list": _list(
-            "Anti-patterns", ("pattern", "Anti-pattern"), ("why", "Why it hurts"),
+            "Anti-patterns",
+            ("pattern", "Anti-pattern"),
+            ("why", "Why it hurts"),
             ("instead", "What we do instead"),
         ),
     },

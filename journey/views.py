@@ -83,7 +83,9 @@ def _step_context(request: OrganisationRequest, step: JourneyStep, **overrides) 
             initial={"owner": step.owner_id, "due_date": step.due_date, "version": step.version},
             organisation=request.organisation,
         ),
-        "editor": CanvasEditor(extra_list=extra_list, content=canvas.content, version=canvas.version),
+        "editor": CanvasEditor(
+            extra_list=extra_list, content=canvas.content, version=canvas.version
+        ),
         "previous_step": step.number - 1 if step.number > 1 else None,
         "next_step": step.number + 1 if step.number < 17 else None,
         "filled": canvas_content.filled_count(canvas.content, extra_list),
@@ -146,7 +148,10 @@ def step_status(request: OrganisationRequest, number: int) -> HttpResponse:
     else:
         if from_page:
             return render(
-                request, "journey/step.html", _step_context(request, step, status_form=form), status=400
+                request,
+                "journey/step.html",
+                _step_context(request, step, status_form=form),
+                status=400,
             )
         context = _map_context(request)
         for phase in context["phases"]:
@@ -309,7 +314,9 @@ def canvas_restore_view(request: OrganisationRequest, number: int, version: int)
         messages.success(request, f"Version {revision.version} is back as the current canvas.")
     else:
         messages.info(request, "The canvas already matches that version.")
-    url = reverse("journey:step", kwargs={"org_slug": request.organisation.slug, "number": step.number})
+    url = reverse(
+        "journey:step", kwargs={"org_slug": request.organisation.slug, "number": step.number}
+    )
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)

@@ -64,7 +64,7 @@ class LoginForm(forms.Form):
                 "Too many failed sign-in attempts. Wait 15 minutes or reset your password.",
                 code="throttled",
             )
-        self.user = authenticate(self.request, email=email, password=password)
+        self.user = authenticate(self.request, email=email.lower(), password=password)
         if self.user is None:
             login_failed(email=email, client_ip=ip)
             raise ValidationError("That email and password do not match an account.")

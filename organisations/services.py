@@ -57,9 +57,9 @@ def _owner_count(organisation: Organisation) -> int:
 
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str) -> None:
-    if membership.role == Role.OWNER and role != Role.OWNER:
-        if _owner_count(membership.organisation) <= 1:
-            raise ValidationError("An organisation needs at least one owner.")
+    demoting_owner = membership.role == Role.OWNER and role != Role.OWNER
+    if demoting_owner and _owner_count(membership.organisation) <= 1:
+        raise ValidationError("An organisation needs at least one owner.")
     membership.role = role
     membership.save(update_fields=["role"])
 
@@ -197,9 +197,11 @@ def guest_grant_issue(
 
 
 def guest_grant_for_token(token: str) -> GuestGrant | None:
-    grant = GuestGrant.objects.select_related("organisation").filter(
-        token_hash=_hash_token(token)
-    ).first()
+    grant = (
+        GuestGrant.objects.select_related("organisation")
+        .filter(token_hash=_hash_token(token))
+        .first()
+    )
     return grant if grant and grant.is_valid() else None
 
 

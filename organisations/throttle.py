@@ -38,5 +38,11 @@ def login_succeeded(*, email: str) -> None:
 
 
 def client_ip(request) -> str:
-    # Behind a proxy, REMOTE_ADDR is the proxy; the deployment guide sets the real address there.
+    """The client's address. Behind a proxy, REMOTE_ADDR is the proxy for everyone, which would
+    make one person's failed sign-ins lock out all; the proxy appends the real address last to
+    X-Forwarded-For, and only that last entry is trustworthy (earlier ones come from the client)."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if last := forwarded.split(",")[-1].strip():
+            return last
     return request.META.get("REMOTE_ADDR", "")

@@ -141,6 +141,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 
+# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto and X-Forwarded-For headers.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+
 # Login throttling: attempts per email and per client address within the window.
 LOGIN_MAX_ATTEMPTS = env_int("LOGIN_MAX_ATTEMPTS", 5)
 LOGIN_WINDOW_SECONDS = env_int("LOGIN_WINDOW_SECONDS", 15 * 60)

@@ -6,7 +6,7 @@ TLS-terminating proxy, leave it unset.
 """
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_int
+from .base import BEHIND_PROXY, env_bool, env_int
 
 DEBUG = False
 PLAIN_HTTP = env_bool("MESH_PLAIN_HTTP", False)
@@ -17,5 +17,9 @@ CSRF_COOKIE_SECURE = not PLAIN_HTTP
 SECURE_HSTS_SECONDS = 0 if PLAIN_HTTP else env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-if env_bool("BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# HSTS preload is a commitment to browsers' built-in lists that an operator must opt into with
+# SECURE_HSTS_PRELOAD=1; it is not a default a self-hosted app can make for its users.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
