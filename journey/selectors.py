@@ -27,7 +27,7 @@ def journey_steps(organisation: Organisation) -> QuerySet[JourneyStep]:
     journey_ensure(organisation)
     return (
         JourneyStep.objects.filter(organisation=organisation)
-        .select_related("organisation", "definition", "owner", "canvas")
+        .select_related("organisation", "definition", "owner", "canvas", "canvas__updated_by")
         .order_by("definition__number")
     )
 

@@ -57,6 +57,7 @@ def _map_context(request: OrganisationRequest) -> dict:
         "phases": _phases(steps),
         "progress": progress(step.status for step in steps),
         "can_plan": request.actor.can(Action.JOURNEY_PLAN),
+        "status_choices": JourneyStep.Status.choices,
         "today": timezone.localdate(),
     }
 
@@ -133,6 +134,7 @@ def step_status(request: OrganisationRequest, number: int) -> HttpResponse:
         context = {
             "step": step,
             "status_form": form,
+            "status_choices": JourneyStep.Status.choices,
             "can_plan": True,
             "today": timezone.localdate(),
         }

@@ -96,7 +96,7 @@ def organisation_view(
         ) -> HttpResponse:
             actor = resolve_actor(request, org_slug)
             if actor is None:
-                if not request.user.is_authenticated and not request.session.get(SESSION_GRANTS):
+                if not request.user.is_authenticated:
                     return redirect_to_login(request.get_full_path())
                 raise Http404("No such organisation.")
             if not actor.can(action):

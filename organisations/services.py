@@ -52,7 +52,11 @@ def user_signup(*, email: str, name: str, password: str, organisation_name: str)
 
 
 def _owner_count(organisation: Organisation) -> int:
-    return Membership.objects.filter(organisation=organisation, role=Role.OWNER).count()
+    # Lock the owners' rows: two owners demoting each other at once must not both succeed.
+    owners = Membership.objects.select_for_update().filter(
+        organisation=organisation, role=Role.OWNER
+    )
+    return len(list(owners))
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .access import SESSION_LAST_ORGANISATION, OrganisationRequest, organisation_view
@@ -72,7 +73,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         login(request, form.user)
         next_url = request.POST.get("next", "")
-        if next_url.startswith("/") and not next_url.startswith("//"):
+        if url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             return redirect(next_url)
         return redirect("home")
     throttled = any(e.code == "throttled" for e in form.non_field_errors().as_data())
@@ -251,7 +254,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return _accepted(request, invitation)
     context = {"invitation": invitation, "signup_form": signup_form}
-    status = 400 if signup_form is not None and signup_form.is_bound else 200
+    status = 400 if request.method == "POST" else 200
     return render(request, "organisations/invitation_accept.html", context, status=status)
 
 

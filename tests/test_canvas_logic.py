@@ -42,7 +42,10 @@ def test_it_fills_in_every_missing_section() -> None:
 
 def test_it_strips_whitespace_from_text_and_cells() -> None:
     content = normalise(
-        {"today": "  We have two data teams.\n", "actions": [{"action": " Call finance ", "owner": " Ann"}]},
+        {
+            "today": "  We have two data teams.\n",
+            "actions": [{"action": " Call finance ", "owner": " Ann"}],
+        },
         NO_LIST,
     )
 

@@ -203,7 +203,9 @@ def test_it_shows_what_was_saved_after_the_redirect(organisation, step, member_c
     response = member_client.post(_url(organisation), _full_canvas(), follow=True)
 
     body = response.content.decode()
-    assert "Saved: Where we are today, Risks, Next actions, Evidence and links, Stakeholders." in body
+    assert (
+        "Saved: Where we are today, Risks, Next actions, Evidence and links, Stakeholders." in body
+    )
     assert form_data(response)["version"] == "1"
 
 
@@ -429,9 +431,7 @@ def test_it_keeps_both_versions_when_two_people_save_the_same_version(
     assert anna_fields["version"] == ben_fields["version"] == "0"
 
     anna.post(_url(organisation), anna_fields | {"today": "Anna says: three teams."})
-    response = ben.post(
-        _url(organisation), ben_fields | {"today": "Ben says: four teams."}, **HTMX
-    )
+    response = ben.post(_url(organisation), ben_fields | {"today": "Ben says: four teams."}, **HTMX)
 
     assert response.status_code == 409
     body = response.content.decode()
@@ -482,3 +482,22 @@ def test_it_shows_the_conflict_on_the_full_page_without_htmx(
     assert "<html" in body
     assert "Save my version over theirs" in body
     assert form_data(response)["today"] == "Mine"
+
+
+def test_it_keeps_a_row_copied_from_the_other_version_after_a_conflict(
+    organisation, step, members, client_as
+) -> None:
+    wiki = {"title": "Wiki", "url": "https://wiki.example.com/mesh"}
+    client_as(members[Role.MEMBER]).post(_url(organisation), canvas_post(0, links=[wiki]))
+    ben = client_as(members[Role.CHAMPION])
+    conflict = ben.post(
+        _url(organisation), canvas_post(0, text={"today": "Ben's view"}, links=[wiki]), **HTMX
+    )
+    assert conflict.status_code == 409
+
+    ben.post(_url(organisation), form_data(conflict), **HTMX)
+
+    canvas = _canvas(step)
+    assert canvas.content["today"] == "Ben's view"
+    assert canvas.content["links"] == [wiki]
+    assert canvas.revisions.get(version=2).changed == ["Where we are today"]

@@ -314,24 +314,33 @@ def test_it_refuses_a_guest_every_organisation_action(organisation, map_url):
     assert client.get(map_url).status_code == 403
 
 
-def test_it_hides_the_organisation_from_a_guest_of_another_one(other_organisation, map_url):
+def test_it_sends_a_guest_of_another_organisation_to_sign_in(other_organisation, map_url):
     client = _guest_client(_grant(other_organisation))
 
-    assert client.get(map_url).status_code == 404
+    response = client.get(map_url)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
 
 
 def test_it_treats_a_revoked_grant_as_nobody(organisation, map_url):
     grant = _grant(organisation)
     guest_grant_revoke(grant=grant)
 
-    assert _guest_client(grant).get(map_url).status_code == 404
+    response = _guest_client(grant).get(map_url)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
 
 
 def test_it_treats_an_expired_grant_as_nobody(organisation, map_url):
     grant = _grant(organisation, expires_at=timezone.now() + timedelta(hours=1))
     GuestGrant.objects.filter(pk=grant.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
 
-    assert _guest_client(grant).get(map_url).status_code == 404
+    response = _guest_client(grant).get(map_url)
+
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
 
 
 def test_it_accepts_a_grant_that_has_not_expired_yet(organisation, map_url):
@@ -400,4 +409,3 @@ def test_it_lets_a_signed_in_non_member_act_through_a_grant(organisation, outsid
     client.force_login(outsider)
 
     assert client.get(map_url).status_code == 403
-

@@ -44,9 +44,7 @@ def test_it_swaps_in_the_plan_panel_for_htmx(
 ) -> None:
     champion = members[Role.CHAMPION]
 
-    response = facilitator_client.post(
-        _url(organisation), _data(champion, "2026-06-30"), **HTMX
-    )
+    response = facilitator_client.post(_url(organisation), _data(champion, "2026-06-30"), **HTMX)
 
     assert response.status_code == 200
     body = response.content.decode()

@@ -1,7 +1,5 @@
 """The facilitator's journey: map, status, canvas, a conflict with a colleague, PDF export."""
 
-import io
-
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
@@ -48,9 +46,7 @@ def test_it_runs_the_facilitators_journey_end_to_end(demo, page, new_context):
 
     page.get_by_label("What we decided").fill("Review milestones every six weeks.")
     page.get_by_role("button", name="Save canvas").click()
-    expect(page.get_by_role("status").filter(has_text="Saved")).to_contain_text(
-        "What we decided"
-    )
+    expect(page.get_by_role("status").filter(has_text="Saved")).to_contain_text("What we decided")
 
     # The champion's save does not overwrite: they see the other version and keep their text.
     colleague.get_by_role("button", name="Save canvas").click()
@@ -67,9 +63,7 @@ def test_it_runs_the_facilitators_journey_end_to_end(demo, page, new_context):
 
     page.reload()
     expect(page.get_by_label("Risks")).to_have_value("Milestones may be gamed to look green.")
-    expect(page.get_by_label("What we decided")).to_have_value(
-        "Review milestones every six weeks."
-    )
+    expect(page.get_by_label("What we decided")).to_have_value("Review milestones every six weeks.")
 
     # The history shows every save.
     page.get_by_role("link", name="History").click()
@@ -80,7 +74,7 @@ def test_it_runs_the_facilitators_journey_end_to_end(demo, page, new_context):
     page.goto("/o/acme/journey/7/")
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()
-    pdf = PdfReader(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    pdf = PdfReader(download_info.value.path())
     text = " ".join(p.extract_text() for p in pdf.pages)
     assert "Milestones and measurements" in text
     assert "Review milestones every six weeks." in text
