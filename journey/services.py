@@ -21,47 +21,30 @@ class Conflict(Exception):
     current: Canvas | JourneyStep
 
 
-def _update_if_version(model, pk: int, base_version: int, **values) -> bool:
-    return bool(
-        model.objects.filter(pk=pk, version=base_version).update(version=F("version") + 1, **values)
+def _step_update(step: JourneyStep, base_version: int, **values) -> JourneyStep:
+    """Write `values` only if the step is still at `base_version`; else raise Conflict."""
+    updated = JourneyStep.objects.filter(pk=step.pk, version=base_version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **values
     )
+    if not updated:
+        raise Conflict(
+            current=JourneyStep.objects.select_related("definition", "owner").get(pk=step.pk)
+        )
+    step.refresh_from_db()
+    return step
 
 
 def step_set_status(
     *, step: JourneyStep, status: str, not_applicable_reason: str, base_version: int
 ) -> JourneyStep:
     reason = not_applicable_reason.strip() if status == JourneyStep.Status.NOT_APPLICABLE else ""
-    if not _update_if_version(
-        JourneyStep,
-        step.pk,
-        base_version,
-        status=status,
-        not_applicable_reason=reason,
-        updated_at=timezone.now(),
-    ):
-        raise Conflict(
-            current=JourneyStep.objects.select_related("definition", "owner").get(pk=step.pk)
-        )
-    step.refresh_from_db()
-    return step
+    return _step_update(step, base_version, status=status, not_applicable_reason=reason)
 
 
 def step_plan(
     *, step: JourneyStep, owner: User | None, due_date: date | None, base_version: int
 ) -> JourneyStep:
-    if not _update_if_version(
-        JourneyStep,
-        step.pk,
-        base_version,
-        owner=owner,
-        due_date=due_date,
-        updated_at=timezone.now(),
-    ):
-        raise Conflict(
-            current=JourneyStep.objects.select_related("definition", "owner").get(pk=step.pk)
-        )
-    step.refresh_from_db()
-    return step
+    return _step_update(step, base_version, owner=owner, due_date=due_date)
 
 
 @transaction.atomic
