@@ -51,8 +51,10 @@ def _status_form(step: JourneyStep, data=None) -> StatusForm:
 
 def _map_context(request: OrganisationRequest) -> dict:
     steps = list(journey_steps(request.organisation))
+    today = timezone.localdate()
     for step in steps:
         step.status_form = _status_form(step)
+        step.overdue_actions = len(canvas_content.overdue_actions(step.canvas.content, today))
     return {
         "phases": _phases(steps),
         "progress": progress(step.status for step in steps),
@@ -129,6 +131,9 @@ def step_status(request: OrganisationRequest, number: int) -> HttpResponse:
             form.saved = True
     from_page = request.POST.get("from") == "step"
     step.status_form = form
+    step.overdue_actions = len(
+        canvas_content.overdue_actions(step.canvas.content, timezone.localdate())
+    )
     if request.htmx:
         template = "journey/step.html#status" if from_page else "journey/map.html#step-card"
         context = {

@@ -124,3 +124,22 @@ def test_it_hides_the_map_from_another_organisation(
 
     assert response.status_code == 404
     assert not JourneyStep.objects.filter(organisation=organisation).exists()
+
+
+def test_it_flags_steps_with_overdue_next_actions(facilitator_client, organisation):
+    from journey.selectors import journey_step
+
+    step = journey_step(organisation, 5)
+    step.canvas.content = {
+        "actions": [
+            {"action": "Draft the go/no-go memo", "owner": "Priya", "due": "2000-01-31"},
+            {"action": "Book the steering meeting", "owner": "Elena", "due": "2999-01-31"},
+        ]
+    }
+    step.canvas.save()
+
+    response = facilitator_client.get("/o/acme/journey/")
+
+    assert response.status_code == 200
+    assert response.content.decode().count("overdue</a>") == 1
+    assert "1 next action overdue" in response.content.decode()
