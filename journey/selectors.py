@@ -10,13 +10,14 @@ def journey_ensure(organisation: Organisation) -> None:
     """Create the organisation's steps and canvases the first time its journey is opened.
 
     Done lazily rather than at sign-up so that steps added to the catalogue later reach
-    existing organisations too. Cheap when nothing is missing: one count per call.
+    existing organisations too. One query when nothing is missing.
     """
-    definitions = list(StepDefinition.objects.all())
-    if JourneyStep.objects.filter(organisation=organisation).count() == len(definitions):
+    present = JourneyStep.objects.filter(organisation=organisation).values("definition_id")
+    missing = list(StepDefinition.objects.exclude(pk__in=present))
+    if not missing:
         return
     JourneyStep.objects.bulk_create(
-        [JourneyStep(organisation=organisation, definition=d) for d in definitions],
+        [JourneyStep(organisation=organisation, definition=d) for d in missing],
         ignore_conflicts=True,
     )
     steps = JourneyStep.objects.filter(organisation=organisation, canvas__isnull=True)

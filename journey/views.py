@@ -12,7 +12,7 @@ from organisations.roles import Action
 
 from . import canvas as canvas_content
 from .forms import CanvasEditor, PlanForm, StatusForm
-from .models import Canvas, CanvasRevision, JourneyStep
+from .models import Canvas, CanvasRevision, JourneyStep, StepDefinition
 from .progress import progress
 from .selectors import canvas_revisions, journey_step, journey_steps
 from .services import Conflict, canvas_restore, canvas_save, step_plan, step_set_status
@@ -73,6 +73,7 @@ def journey_map(request: OrganisationRequest) -> HttpResponse:
 def _step_context(request: OrganisationRequest, step: JourneyStep, **overrides) -> dict:
     canvas = step.canvas
     extra_list = step.definition.extra_list
+    step_count = StepDefinition.objects.count()
     context = {
         "step": step,
         "canvas": canvas,
@@ -89,8 +90,9 @@ def _step_context(request: OrganisationRequest, step: JourneyStep, **overrides) 
         "editor": CanvasEditor(
             extra_list=extra_list, content=canvas.content, version=canvas.version
         ),
+        "step_count": step_count,
         "previous_step": step.number - 1 if step.number > 1 else None,
-        "next_step": step.number + 1 if step.number < 17 else None,
+        "next_step": step.number + 1 if step.number < step_count else None,
         "filled": canvas_content.filled_count(canvas.content, extra_list),
     }
     context.update(overrides)

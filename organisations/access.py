@@ -74,11 +74,6 @@ def resolve_actor(request: HttpRequest, org_slug: str) -> Actor | None:
     return None
 
 
-def grant_to_session(request: HttpRequest, grant: GuestGrant) -> None:
-    ids = [pk for pk in request.session.get(SESSION_GRANTS, []) if pk != grant.pk]
-    request.session[SESSION_GRANTS] = [*ids, grant.pk]
-
-
 def organisation_view(
     action: Action,
 ) -> Callable[

@@ -200,15 +200,6 @@ def guest_grant_issue(
     return grant, token
 
 
-def guest_grant_for_token(token: str) -> GuestGrant | None:
-    grant = (
-        GuestGrant.objects.select_related("organisation")
-        .filter(token_hash=_hash_token(token))
-        .first()
-    )
-    return grant if grant and grant.is_valid() else None
-
-
 def guest_grant_revoke(*, grant: GuestGrant) -> None:
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -142,9 +143,8 @@ def _members_page(
         "invitations": [
             (invitation, _accept_url(request, invitation))
             for invitation in organisation.invitations.filter(
-                accepted_at__isnull=True, revoked_at__isnull=True
+                accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
             )
-            if invitation.is_pending
         ]
         if can_manage
         else [],

@@ -76,6 +76,26 @@ def test_it_refuses_to_invite_an_existing_member(client_as, members):
     assert mail.outbox == []
 
 
+def test_it_refuses_a_malformed_email_and_keeps_what_was_typed(client_as, owner):
+    response = client_as(owner).post(INVITE_URL, {"email": "nia@", "role": "champion"})
+
+    assertContains(response, "Enter a valid email address.", status_code=400)
+    assertContains(response, 'value="nia@"', status_code=400)
+    assert not Invitation.objects.exists()
+    assert mail.outbox == []
+
+
+def test_it_hides_expired_invitations_from_the_members_page(client_as, owner, organisation):
+    invitation_create(
+        organisation=organisation, role="member", email="old@example.com", created_by=owner
+    )
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+
+    response = client_as(owner).get("/o/acme/members/")
+
+    assertNotContains(response, "old@example.com")
+
+
 def test_it_refuses_an_unknown_role(client_as, owner):
     response = client_as(owner).post(INVITE_URL, {"email": "nia@example.com", "role": "admin"})
 
