@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .roles import Role
+from .roles import GuestKind, Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -116,26 +116,30 @@ class Invitation(models.Model):
 
 
 class GuestGrant(models.Model):
-    """Narrow, revocable access for someone without an account.
+    """Narrow, revocable access for someone without an account, bound to one target.
 
-    Workshop participants joining by code and assessment respondents following a personal
-    link act through a grant: it names the organisation and the only actions allowed.
+    A respondent following a personal link acts through a grant: it names the organisation,
+    what kind of thing it is for (`kind`), which one (`target_id`) and the only actions
+    allowed there. Only a hash of its token is stored.
     """
 
-    class Kind(models.TextChoices):
-        WORKSHOP_PARTICIPANT = "workshop_participant", "Workshop participant"
-        ASSESSMENT_RESPONDENT = "assessment_respondent", "Assessment respondent"
+    Kind = GuestKind
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="guest_grants"
     )
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    display_name = models.CharField(max_length=60)
+    kind = models.CharField(max_length=30, choices=GuestKind.choices)
+    target_id = models.PositiveBigIntegerField()
+    display_name = models.CharField(max_length=100)
     actions = models.JSONField(default=list)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "target_id"], name="guest_grant_target")]
 
     def __str__(self) -> str:
         return f"{self.display_name} ({self.get_kind_display()}) in {self.organisation}"

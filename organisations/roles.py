@@ -16,9 +16,16 @@ class Role(models.TextChoices):
     MEMBER = "member", "Member"
 
 
-# A guest is not a member: someone taking part through a narrow grant (a workshop code, an
-# assessment link). A guest may only do what both this table and their own grant allow.
+# A guest is not a member: someone taking part through a narrow grant bound to one target
+# (a respondent's personal link, later a workshop code). What a grant may carry depends on its
+# kind (GUEST_KIND_ACTIONS below).
 GUEST = "guest"
+
+
+class GuestKind(models.TextChoices):
+    """What a guest grant is for; each kind names the one kind of object its target is."""
+
+    ASSESSMENT_RESPONDENT = "assessment_respondent", "Assessment respondent"
 
 
 class Action(StrEnum):
@@ -30,6 +37,7 @@ class Action(StrEnum):
     JOURNEY_PLAN = "journey.plan"
     CANVAS_EDIT = "canvas.edit"
     CANVAS_EXPORT = "canvas.export"
+    ASSESSMENT_RESPOND = "assessment.respond"
 
 
 _EVERY_ROLE = frozenset(Role.values)
@@ -44,10 +52,26 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.JOURNEY_PLAN: _PLANNERS,
     Action.CANVAS_EDIT: _PLANNERS | {Role.MEMBER},
     Action.CANVAS_EXPORT: _EVERY_ROLE,
+    # Answering is open to every role, but only for the respondent row that is the member's
+    # own; the view checks that. Anyone else answers through a personal link (a grant).
+    Action.ASSESSMENT_RESPOND: _EVERY_ROLE,
 }
 
-# Actions a guest grant may ever carry; the grant itself narrows this further.
-GUEST_ACTIONS: frozenset[Action] = frozenset()
+# The only actions a grant of each kind may ever carry; a grant narrows this further. A
+# respondent's link can never carry a workshop action, whatever is stored on the grant.
+GUEST_KIND_ACTIONS: dict[str, frozenset[Action]] = {
+    GuestKind.ASSESSMENT_RESPONDENT: frozenset({Action.ASSESSMENT_RESPOND}),
+}
+GUEST_ACTIONS: frozenset[Action] = frozenset().union(*GUEST_KIND_ACTIONS.values())
+
+# What a guest whose grant expired or was revoked is told, per kind: (title, explanation).
+GUEST_ENDED_MESSAGES: dict[str, tuple[str, str]] = {
+    GuestKind.ASSESSMENT_RESPONDENT: (
+        "This link is no longer valid",
+        "The survey it opened has been closed, or the link was withdrawn. If you still want "
+        "to answer, ask the person who sent it for a new link.",
+    ),
+}
 
 ROLE_DESCRIPTIONS = {
     Role.OWNER: "Runs the organisation's account: members, invitations and settings.",
@@ -59,6 +83,9 @@ ROLE_DESCRIPTIONS = {
 
 
 def can(role: str, action: Action) -> bool:
-    if role == GUEST:
-        return action in GUEST_ACTIONS
+    """Whether a member with `role` may do `action`. Guests are decided by their grant."""
     return role in PERMISSIONS[action]
+
+
+def kind_allows(kind: str, action: Action) -> bool:
+    return action in GUEST_KIND_ACTIONS.get(kind, frozenset())
