@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from config.pdf import pdf_response
+from kernel.pdf import pdf_response, render_pdf
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.roles import Action
 
@@ -351,7 +351,7 @@ def canvas_pdf(request: OrganisationRequest, number: int) -> HttpResponse:
         "generated_at": timezone.now(),
     }
     filename = f"{request.organisation.slug}-step-{step.number}-canvas.pdf"
-    return pdf_response(request, "journey/pdf/canvases.html", context, filename)
+    return pdf_response(render_pdf("journey/pdf/canvases.html", context), filename)
 
 
 @require_GET
@@ -368,4 +368,4 @@ def journey_pdf(request: OrganisationRequest) -> HttpResponse:
         "generated_at": timezone.now(),
     }
     filename = f"{request.organisation.slug}-journey-canvases.pdf"
-    return pdf_response(request, "journey/pdf/canvases.html", context, filename)
+    return pdf_response(render_pdf("journey/pdf/canvases.html", context), filename)

@@ -9,6 +9,9 @@ from organisations.models import Membership, Organisation, User
 from organisations.roles import Role
 from organisations.services import organisation_create
 
+# The PDF fixtures (no_network, pdf_fetches) live beside kernel.pdf, shared by every app.
+pytest_plugins = ["kernel.testing"]
+
 PASSWORD = "correct-horse-battery-42"
 _emails = itertools.count(1)
 

@@ -2,54 +2,20 @@
 GET /o/<org>/journey/canvases.pdf (cover, journey map and every canvas)."""
 
 import io
-import socket
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from config.pdf import StaticFileFetcher
 from journey.models import StepDefinition
 from journey.selectors import journey_step
 from journey.services import canvas_save
 from organisations.roles import Role
 
-pytestmark = pytest.mark.django_db
+# An export must open no socket; tests that care read the record.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_network")]
 
 LOCAL_SERVICE = "http://127.0.0.1:9/"
-
-
-@pytest.fixture(autouse=True)
-def connections(monkeypatch: pytest.MonkeyPatch) -> list:
-    """Records every attempt to open a socket; an export must make none.
-
-    WeasyPrint swallows failed fetches, so the tests check this record rather than rely on
-    an exception reaching them.
-    """
-    attempts: list = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise OSError("network access while rendering a PDF")
-
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    return attempts
-
-
-@pytest.fixture
-def fetched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every URL WeasyPrint asks the fetcher for."""
-    urls: list[str] = []
-    fetch = StaticFileFetcher.fetch
-
-    def spy(self, url, headers=None):
-        urls.append(url)
-        return fetch(self, url, headers)
-
-    monkeypatch.setattr(StaticFileFetcher, "fetch", spy)
-    return urls
 
 
 def _save(organisation, number: int, author, **content) -> None:
@@ -142,7 +108,7 @@ def test_it_prints_html_in_a_canvas_as_text(organisation, members, facilitator_c
 
 
 def test_it_fetches_no_link_saved_in_a_canvas(
-    organisation, members, facilitator_client, connections, fetched
+    organisation, members, facilitator_client, no_network, pdf_fetches
 ) -> None:
     _save(
         organisation,
@@ -156,7 +122,8 @@ def test_it_fetches_no_link_saved_in_a_canvas(
 
     assert response.status_code == 200
     assert LOCAL_SERVICE in _text(response)
-    assert connections == []
+    assert no_network == []
+    fetched = [url for url, _ in pdf_fetches]
     assert not [url for url in fetched if "127.0.0.1" in url]
     # The stylesheet still comes from the app's static files.
     assert any(url.endswith("css/pdf.css") for url in fetched)

@@ -1,58 +1,21 @@
-"""config.pdf: templates become PDFs, and WeasyPrint fetches nothing but static files."""
+"""kernel.pdf: templates become PDFs, and WeasyPrint fetches nothing but static files."""
 
 import io
-import socket
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.test import RequestFactory
 from pypdf import PdfReader
 
-from config.pdf import PDF_BASE_URL, RefusedURL, StaticFileFetcher, pdf_response, render_pdf
+from kernel.pdf import PDF_BASE_URL, RefusedURL, StaticFileFetcher, pdf_response, render_pdf
 
 TEST_TEMPLATES = Path(__file__).parent / "templates"
 HTMX = Path(django_settings.BASE_DIR) / "static" / "vendor" / "htmx-2.0.11.min.js"
 STYLESHEET_URL = PDF_BASE_URL + "static/css/pdf-base.css"
 REMOTE_IMAGE_URL = "http://127.0.0.1:9/x.png"
 
-
-@pytest.fixture(autouse=True)
-def connections(monkeypatch: pytest.MonkeyPatch) -> list:
-    """Records every attempt to open a socket; none is expected anywhere in this module.
-
-    The fakes raise so nothing leaves the machine, but WeasyPrint swallows fetch errors,
-    so the tests check the record rather than rely on the exception.
-    """
-    attempts: list = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise OSError("network access in a PDF test")
-
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    return attempts
-
-
-@pytest.fixture
-def fetches(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """(url, "served" or "refused") for each URL WeasyPrint asks the fetcher for."""
-    calls: list[tuple[str, str]] = []
-    fetch = StaticFileFetcher.fetch
-
-    def spy(self, url, headers=None):
-        try:
-            response = fetch(self, url, headers)
-        except RefusedURL:
-            calls.append((url, "refused"))
-            raise
-        calls.append((url, "served"))
-        return response
-
-    monkeypatch.setattr(StaticFileFetcher, "fetch", spy)
-    return calls
+# Nothing in this module may open a socket; tests that care read the record.
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 @pytest.fixture
@@ -62,8 +25,7 @@ def test_templates(settings) -> None:
 
 
 def _render(title: str = "Acme") -> bytes:
-    request = RequestFactory().get("/")
-    return render_pdf(request, "pdf_smoke.html", {"organisation_name": title})
+    return render_pdf("pdf_smoke.html", {"organisation_name": title})
 
 
 def _text(pdf: bytes) -> str:
@@ -150,30 +112,31 @@ def test_it_escapes_the_context() -> None:
 
 
 @pytest.mark.usefixtures("test_templates")
-def test_it_applies_the_static_stylesheet(fetches: list[tuple[str, str]]) -> None:
+def test_it_applies_the_static_stylesheet(pdf_fetches: list[tuple[str, str]]) -> None:
     pdf = _render()
 
-    assert (STYLESHEET_URL, "served") in fetches
+    assert (STYLESHEET_URL, "served") in pdf_fetches
     fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values()
     assert all("+DejaVu-Sans" in font.get_object()["/BaseFont"] for font in fonts)
 
 
 @pytest.mark.usefixtures("test_templates")
-def test_it_never_fetches_remote_images(fetches: list[tuple[str, str]], connections: list) -> None:
+def test_it_never_fetches_remote_images(
+    pdf_fetches: list[tuple[str, str]], no_network: list
+) -> None:
     _render()
 
-    assert (REMOTE_IMAGE_URL, "refused") in fetches
-    assert connections == []
+    assert (REMOTE_IMAGE_URL, "refused") in pdf_fetches
+    assert no_network == []
 
 
 @pytest.mark.usefixtures("test_templates")
 def test_it_responds_with_an_attachment() -> None:
-    response = pdf_response(
-        RequestFactory().get("/"), "pdf_smoke.html", {"organisation_name": "Acme"}, "canvas.pdf"
-    )
+    response = pdf_response(_render(), "canvas.pdf")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="canvas.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response.content.startswith(b"%PDF")
+    assert response["Cache-Control"] == "private, no-store"

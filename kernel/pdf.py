@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import ImproperlyConfigured, SuspiciousFileOperation
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 from weasyprint import HTML
@@ -94,18 +94,20 @@ def _static_roots() -> list[Path]:
     return [Path(location).resolve() for location in locations]
 
 
-def render_pdf(request: HttpRequest, template_name: str, context: dict) -> bytes:
-    html = render_to_string(template_name, context, request=request)
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """The template rendered to PDF bytes.
+
+    No request: management commands and the background export worker call this too, so a
+    PDF template may use only its context (and {% static %}), never context processors.
+    """
+    html = render_to_string(template_name, context)
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=StaticFileFetcher())
     return document.write_pdf()
 
 
-def pdf_response(
-    request: HttpRequest, template_name: str, context: dict, filename: str
-) -> HttpResponse:
-    response = HttpResponse(
-        render_pdf(request, template_name, context), content_type="application/pdf"
-    )
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """A download of PDF bytes that no browser sniffs and no shared cache keeps."""
+    response = HttpResponse(content, content_type="application/pdf")
     response.headers["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=filename
     )
