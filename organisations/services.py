@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import GuestGrant, Invitation, Membership, Organisation, User
-from .roles import GUEST_ACTIONS, Action, Role
+from .roles import Action, Role, kind_allows
 
 INVITATION_SALT = "organisations.invitation"
 RESERVED_SLUGS = {"new", "admin", "static", "accounts", "invite"}
@@ -181,17 +181,19 @@ def guest_grant_issue(
     *,
     organisation: Organisation,
     kind: str,
+    target_id: int,
     display_name: str,
     actions: list[Action],
     expires_at=None,
 ) -> tuple[GuestGrant, str]:
-    """A grant and its secret token; only the token's hash is stored."""
-    if not set(actions) <= GUEST_ACTIONS:
-        raise ValidationError("A guest grant may only carry guest actions.")
+    """A grant for one target and its secret token; only the token's hash is stored."""
+    if not all(kind_allows(kind, action) for action in actions):
+        raise ValidationError("A grant of this kind cannot carry these actions.")
     token = secrets.token_urlsafe(24)
     grant = GuestGrant.objects.create(
         organisation=organisation,
         kind=kind,
+        target_id=target_id,
         display_name=display_name,
         actions=[str(a) for a in actions],
         token_hash=_hash_token(token),
@@ -203,3 +205,45 @@ def guest_grant_issue(
 def guest_grant_revoke(*, grant: GuestGrant) -> None:
     grant.revoked_at = timezone.now()
     grant.save(update_fields=["revoked_at"])
+
+
+class GrantRefused(Exception):
+    """A token that opens nothing: `reason` is "unknown", "revoked" or "expired"."""
+
+    def __init__(self, reason: str, grant: GuestGrant | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.grant = grant
+
+
+def guest_grant_redeem(*, token: str, kind: str, client_ip: str) -> GuestGrant:
+    """The valid grant of `kind` behind a personal link or code.
+
+    Raises Throttled when this address or token has been tried too often, GrantRefused when
+    the token opens nothing. A refused token counts against the address; a valid one does not.
+    """
+    from kernel.throttle import Throttle, Throttled  # TEMP until kernel.throttle lands
+
+    # Tokens are 32 random URL-safe characters, so guessing is hopeless; the limits stop a
+    # flood from one address, and one leaked link being hammered, from costing a query each.
+    GUEST_LINK_PER_ADDRESS = Throttle("guest-link:ip", limit=30, window=10 * 60)
+    GUEST_LINK_PER_TOKEN = Throttle("guest-link:token", limit=30, window=10 * 60)
+    for throttle, key in ((GUEST_LINK_PER_ADDRESS, client_ip), (GUEST_LINK_PER_TOKEN, token)):
+        verdict = throttle.hit(key)
+        if not verdict.allowed:
+            raise Throttled(verdict.retry_after)
+    grant = (
+        GuestGrant.objects.select_related("organisation")
+        .filter(token_hash=_hash_token(token), kind=kind)
+        .first()
+    )
+    if grant is None:
+        raise GrantRefused("unknown")
+    if grant.revoked_at is not None:
+        raise GrantRefused("revoked", grant)
+    if not grant.is_valid():
+        raise GrantRefused("expired", grant)
+    GUEST_LINK_PER_ADDRESS.undo(client_ip)
+    grant.last_used_at = timezone.now()
+    grant.save(update_fields=["last_used_at"])
+    return grant

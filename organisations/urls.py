@@ -35,6 +35,7 @@ account_urls = [
     path("orgs/", views.organisation_list, name="organisation_list"),
     path("orgs/new/", views.organisation_new, name="organisation_new"),
     path("invite/<str:token>/", views.invitation_accept_view, name="invitation_accept"),
+    path("guest/ended/<str:kind>/", views.guest_ended, name="guest_ended"),
 ]
 
 # Mounted under /o/<org_slug>/: every view here is wrapped in organisation_view.

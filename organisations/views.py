@@ -2,17 +2,22 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .access import SESSION_LAST_ORGANISATION, OrganisationRequest, organisation_view
+from .access import (
+    SESSION_LAST_ORGANISATION,
+    OrganisationRequest,
+    organisation_view,
+    render_guest_ended,
+)
 from .forms import InvitationForm, LoginForm, MembershipRoleForm, OrganisationForm, SignupForm
 from .models import Invitation, Membership
-from .roles import ROLE_DESCRIPTIONS, Action, Role
+from .roles import ROLE_DESCRIPTIONS, Action, GuestKind, Role
 from .services import (
     InvitationError,
     invitation_accept,
@@ -265,3 +270,11 @@ def _accepted(request: HttpRequest, invitation: Invitation) -> HttpResponse:
 
 def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
+
+
+@require_GET
+def guest_ended(request: HttpRequest, kind: str) -> HttpResponse:
+    """Where a guest lands (an htmx request is redirected here) once their grant has ended."""
+    if kind not in GuestKind.values:
+        raise Http404("No such kind of link.")
+    return render_guest_ended(request, kind)

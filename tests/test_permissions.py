@@ -7,29 +7,25 @@ is added without one, so no organisation page can ship without its access tests.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
-from django.contrib.sessions.backends.db import SessionStore
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
-from django.utils import timezone
 
 from journey.selectors import journey_step
 from journey.services import canvas_save
-from organisations import roles, services
-from organisations.access import SESSION_GRANTS, resolve_actor
-from organisations.models import GuestGrant, Membership, Organisation, User
-from organisations.roles import GUEST, GUEST_ACTIONS, PERMISSIONS, Action, Role
-from organisations.services import guest_grant_issue, guest_grant_revoke, invitation_create
+from organisations.models import Membership, Organisation, User
+from organisations.roles import GUEST_KIND_ACTIONS, PERMISSIONS, Action, GuestKind, Role
+from organisations.services import invitation_create
 
 DOC = Path(settings.BASE_DIR) / "docs" / "permissions.md"
 ORG_PREFIX = "o/<slug:org_slug>/"
 STEP = 3
-DOC_COLUMNS = [*Role.values, GUEST]
+# One column per role, then one per kind of guest grant.
+DOC_COLUMNS = [*Role.values, *GuestKind.values]
 
 
 # --- docs/permissions.md ----------------------------------------------------------------------
@@ -74,12 +70,13 @@ def test_it_documents_exactly_the_permissions_in_roles():
         }
 
     assert list(documented) == [action.value for action in Action]
-    assert {a: roles - {GUEST} for a, roles in documented.items()} == {
+    assert {a: roles - set(GuestKind.values) for a, roles in documented.items()} == {
         action.value: set(allowed) for action, allowed in PERMISSIONS.items()
     }
-    assert {a for a, roles in documented.items() if GUEST in roles} == {
-        action.value for action in GUEST_ACTIONS
-    }
+    for kind in GuestKind.values:
+        assert {a for a, roles in documented.items() if kind in roles} == {
+            action.value for action in GUEST_KIND_ACTIONS[kind]
+        }, kind
 
 
 # --- every organisation URL and the action it needs -------------------------------------------
@@ -279,133 +276,3 @@ def test_it_documents_every_organisation_url_with_its_methods_and_action():
         url = "/" + re.sub(r"<\w+:(\w+)>", r"<\1>", routes[case.name])
         expected.setdefault(case.name, (url, set(), case.action.value))[1].add(case.method)
     assert documented == expected
-
-
-# --- guests ------------------------------------------------------------------------------------
-
-
-def _guest_client(*grants: GuestGrant) -> Client:
-    client = Client()
-    session = client.session
-    session[SESSION_GRANTS] = [grant.pk for grant in grants]
-    session.save()
-    return client
-
-
-def _grant(organisation: Organisation, actions: list[Action] | None = None, **extra) -> GuestGrant:
-    grant, _token = guest_grant_issue(
-        organisation=organisation,
-        kind=GuestGrant.Kind.WORKSHOP_PARTICIPANT,
-        display_name="Workshop guest",
-        actions=actions or [],
-        **extra,
-    )
-    return grant
-
-
-@pytest.fixture
-def map_url() -> str:
-    return reverse("journey:map", kwargs={"org_slug": "acme"})
-
-
-def test_it_refuses_a_guest_every_organisation_action(organisation, map_url):
-    client = _guest_client(_grant(organisation))
-
-    assert client.get(map_url).status_code == 403
-
-
-def test_it_sends_a_guest_of_another_organisation_to_sign_in(other_organisation, map_url):
-    client = _guest_client(_grant(other_organisation))
-
-    response = client.get(map_url)
-
-    assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/")
-
-
-def test_it_treats_a_revoked_grant_as_nobody(organisation, map_url):
-    grant = _grant(organisation)
-    guest_grant_revoke(grant=grant)
-
-    response = _guest_client(grant).get(map_url)
-
-    assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/")
-
-
-def test_it_treats_an_expired_grant_as_nobody(organisation, map_url):
-    grant = _grant(organisation, expires_at=timezone.now() + timedelta(hours=1))
-    GuestGrant.objects.filter(pk=grant.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-
-    response = _guest_client(grant).get(map_url)
-
-    assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/")
-
-
-def test_it_accepts_a_grant_that_has_not_expired_yet(organisation, map_url):
-    grant = _grant(organisation, expires_at=timezone.now() + timedelta(hours=1))
-
-    assert _guest_client(grant).get(map_url).status_code == 403
-
-
-@pytest.fixture
-def guests_may_view_the_journey(monkeypatch):
-    allowed = frozenset({Action.JOURNEY_VIEW})
-    monkeypatch.setattr(roles, "GUEST_ACTIONS", allowed)
-    monkeypatch.setattr(services, "GUEST_ACTIONS", allowed)
-
-
-def test_it_allows_a_guest_an_action_both_the_table_and_the_grant_allow(
-    organisation, map_url, guests_may_view_the_journey
-):
-    client = _guest_client(_grant(organisation, actions=[Action.JOURNEY_VIEW]))
-
-    response = client.get(map_url)
-
-    assert response.status_code == 200
-    assert response.context["actor"].grant.display_name == "Workshop guest"
-
-
-def test_it_refuses_a_guest_an_action_their_grant_does_not_carry(
-    organisation, map_url, guests_may_view_the_journey
-):
-    client = _guest_client(_grant(organisation, actions=[]))
-
-    assert client.get(map_url).status_code == 403
-
-
-def test_it_refuses_a_grant_action_no_longer_allowed_to_guests(organisation, map_url, monkeypatch):
-    monkeypatch.setattr(services, "GUEST_ACTIONS", frozenset({Action.JOURNEY_VIEW}))
-    client = _guest_client(_grant(organisation, actions=[Action.JOURNEY_VIEW]))
-
-    assert client.get(map_url).status_code == 403
-
-
-def test_it_prefers_a_membership_over_a_grant(organisation, members):
-    executive = members[Role.EXECUTIVE]
-    request = RequestFactory().get("/")
-    request.user = executive
-    request.session = SessionStore()
-    request.session[SESSION_GRANTS] = [_grant(organisation).pk]
-
-    actor = resolve_actor(request, "acme")
-
-    assert actor is not None
-    assert actor.membership == Membership.objects.get(user=executive, organisation=organisation)
-    assert actor.grant is None
-    assert actor.role == Role.EXECUTIVE
-
-
-def test_it_lets_a_member_with_a_grant_act_as_the_member(organisation, members, map_url):
-    client = _guest_client(_grant(organisation))
-    client.force_login(members[Role.EXECUTIVE])
-
-    assert client.get(map_url).status_code == 200
-
-
-def test_it_lets_a_signed_in_non_member_act_through_a_grant(organisation, outsider, map_url):
-    client = _guest_client(_grant(organisation))
-    client.force_login(outsider)
-
-    assert client.get(map_url).status_code == 403
