@@ -168,12 +168,11 @@ def render_guest_ended(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _nobody(request: HttpRequest, resolution: Resolution) -> HttpResponse:
-    if resolution.holds_grants or request.user.is_authenticated:
-        # A guest of another target or organisation, or a signed-in outsider.
-        if resolution.ended is None:
-            raise Http404("No such organisation.")
     if resolution.ended is not None:
         return guest_ended_response(request, resolution.ended)
+    if resolution.holds_grants or request.user.is_authenticated:
+        # A guest of another target or organisation, or a signed-in outsider.
+        raise Http404("No such organisation.")
     if request.htmx:
         # A sign-in page swapped into a map card is no use: send the whole tab there.
         return HttpResponseClientRedirect(redirect_to_login(request.get_full_path()).url)

@@ -103,9 +103,7 @@ def test_it_refuses_to_issue_a_grant_with_an_action_its_kind_cannot_carry(organi
         _grant(organisation, actions=[Action.CANVAS_EDIT])
 
 
-def test_it_widens_a_members_role_with_a_grant_for_the_target(
-    organisation, members, monkeypatch
-):
+def test_it_widens_a_members_role_with_a_grant_for_the_target(organisation, members, monkeypatch):
     # As if answering were not a role's right: only the personal link allows it.
     monkeypatch.setitem(roles.PERMISSIONS, Action.ASSESSMENT_RESPOND, frozenset())
     executive = members[Role.EXECUTIVE]
