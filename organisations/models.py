@@ -147,3 +147,59 @@ class GuestGrant(models.Model):
     def is_valid(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class Export(models.Model):
+    """A file someone asked for, made in the background (see organisations/exports.py).
+
+    Only the person who asked may see it: a member (`requested_by`) or a guest
+    (`requested_by_grant`); `requested_by_name` keeps their name once either is gone.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for its turn"
+        RUNNING = "running", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="exports")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="exports",
+    )
+    requested_by_grant = models.ForeignKey(
+        GuestGrant, on_delete=models.CASCADE, null=True, blank=True, related_name="exports"
+    )
+    requested_by_name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=50)
+    params = models.JSONField(default=dict, blank=True)
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    stage = models.CharField(max_length=200, blank=True)
+    content = models.BinaryField(blank=True, default=b"")
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["organisation", "status"], name="export_org_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="export_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} for {self.requested_by_name} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.READY, self.Status.FAILED}

@@ -10,3 +10,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 WHITENOISE_AUTOREFRESH = True
+# Requests only enqueue: the dummy backend stores tasks without running them, and tests call
+# the task function themselves (or run a worker against the live server's database).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
