@@ -94,6 +94,9 @@ class CanvasRevision(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The author's name when they saved: history stays readable after an account is deleted
+    # or a guest's grant ends, and a guest, who has no account, is attributed too.
+    author_name = models.CharField(max_length=100, blank=True)
     restored_from = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

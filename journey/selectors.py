@@ -42,4 +42,4 @@ def journey_step(organisation: Organisation, number: int) -> JourneyStep:
 
 
 def canvas_revisions(canvas: Canvas) -> QuerySet[CanvasRevision]:
-    return canvas.revisions.select_related("author").order_by("-version")
+    return canvas.revisions.order_by("-version")

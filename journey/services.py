@@ -1,37 +1,30 @@
 """Writes to an organisation's journey. Every write is checked against the version the
 writer started from, so that two people never silently overwrite each other."""
 
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
+from kernel.versioned import Conflict, lock_at_version, versioned_update
+from organisations.access import Actor
 from organisations.models import User
 
 from . import canvas as canvas_content
 from .models import Canvas, CanvasRevision, JourneyStep
 
-
-@dataclass
-class Conflict(Exception):
-    """Someone saved a newer version first; `current` is what they saved."""
-
-    current: Canvas | JourneyStep
+__all__ = ["Conflict", "canvas_restore", "canvas_save", "step_plan", "step_set_status"]
 
 
 def _step_update(step: JourneyStep, base_version: int, **values) -> JourneyStep:
     """Write `values` only if the step is still at `base_version`; else raise Conflict."""
-    updated = JourneyStep.objects.filter(pk=step.pk, version=base_version).update(
-        version=F("version") + 1, updated_at=timezone.now(), **values
+    return versioned_update(
+        step,
+        base_version=base_version,
+        reload=JourneyStep.objects.select_related("definition", "owner"),
+        updated_at=timezone.now(),
+        **values,
     )
-    if not updated:
-        raise Conflict(
-            current=JourneyStep.objects.select_related("definition", "owner").get(pk=step.pk)
-        )
-    step.refresh_from_db()
-    return step
 
 
 def step_set_status(
@@ -53,7 +46,7 @@ def canvas_save(
     canvas: Canvas,
     content: dict,
     base_version: int,
-    author: User,
+    actor: Actor,
     restored_from: int | None = None,
 ) -> list[str]:
     """Save the canvas as a new revision; returns the labels of the sections that changed.
@@ -62,16 +55,14 @@ def canvas_save(
     content changes nothing and returns [].
     """
     extra_list = canvas.step.definition.extra_list
-    current = Canvas.objects.select_for_update().get(pk=canvas.pk)
-    if current.version != base_version:
-        raise Conflict(current=current)
+    current = lock_at_version(Canvas.objects, pk=canvas.pk, base_version=base_version)
     content = canvas_content.normalise(content, extra_list)
     changed = canvas_content.changed_sections(current.content, content, extra_list)
     if not changed:
         return []
     canvas.content = content
     canvas.version = current.version + 1
-    canvas.updated_by = author
+    canvas.updated_by = actor.user
     canvas.updated_at = timezone.now()
     canvas.save(update_fields=["content", "version", "updated_by", "updated_at"])
     CanvasRevision.objects.create(
@@ -79,20 +70,21 @@ def canvas_save(
         version=canvas.version,
         content=content,
         changed=changed,
-        author=author,
+        author=actor.user,
+        author_name=actor.display_name,
         restored_from=restored_from,
     )
     return changed
 
 
 def canvas_restore(
-    *, canvas: Canvas, revision: CanvasRevision, base_version: int, author: User
+    *, canvas: Canvas, revision: CanvasRevision, base_version: int, actor: Actor
 ) -> list[str]:
     """Bring back an earlier revision's content as a new revision (history is never rewritten)."""
     return canvas_save(
         canvas=canvas,
         content=revision.content,
         base_version=base_version,
-        author=author,
+        actor=actor,
         restored_from=revision.version,
     )

@@ -5,6 +5,7 @@ import itertools
 import pytest
 from django.test import Client
 
+from organisations.access import Actor
 from organisations.models import Membership, Organisation, User
 from organisations.roles import Role
 from organisations.services import organisation_create
@@ -21,6 +22,14 @@ def make_user(name: str = "", email: str = "") -> User:
     return User.objects.create_user(
         email=email or f"person{n}@example.com", name=name or f"Person {n}", password=PASSWORD
     )
+
+
+def member_actor(user: User, organisation: Organisation) -> Actor:
+    """The actor a signed-in member is in their organisation, for calling services directly."""
+    membership = Membership.objects.select_related("user", "organisation").get(
+        user=user, organisation=organisation
+    )
+    return Actor(organisation=organisation, membership=membership)
 
 
 def make_organisation(name: str = "Acme Health", slug: str = "", owner: User | None = None):

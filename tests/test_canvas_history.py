@@ -9,7 +9,7 @@ from journey.models import Canvas, CanvasRevision, JourneyStep
 from journey.selectors import journey_step
 from journey.services import canvas_save
 from organisations.roles import Role
-from tests.conftest import HTMX
+from tests.conftest import HTMX, member_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,12 @@ def step(organisation, members) -> JourneyStep:
     step = journey_step(organisation, 3)
     authors = [members[Role.MEMBER], members[Role.CHAMPION], members[Role.FACILITATOR]]
     for version, (content, author) in enumerate(zip([FIRST, SECOND, THIRD], authors, strict=True)):
-        canvas_save(canvas=step.canvas, content=content, base_version=version, author=author)
+        canvas_save(
+            canvas=step.canvas,
+            content=content,
+            base_version=version,
+            actor=member_actor(author, organisation),
+        )
     return step
 
 
@@ -247,7 +252,10 @@ def test_it_restores_only_revisions_of_the_canvas_in_the_url(
     theirs = journey_step(other_organisation, 3).canvas
     for version in range(5):
         canvas_save(
-            canvas=theirs, content={"today": f"G{version}"}, base_version=version, author=outsider
+            canvas=theirs,
+            content={"today": f"G{version}"},
+            base_version=version,
+            actor=member_actor(outsider, other_organisation),
         )
 
     response = facilitator_client.post(_restore_url(organisation, 5), {"base_version": "3"})

@@ -12,6 +12,8 @@ DEBUG = False
 PLAIN_HTTP = env_bool("MESH_PLAIN_HTTP", False)
 
 SECURE_SSL_REDIRECT = not PLAIN_HTTP
+# Load balancers probe the workers over plain HTTP, behind the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = not PLAIN_HTTP
 CSRF_COOKIE_SECURE = not PLAIN_HTTP
 SECURE_HSTS_SECONDS = 0 if PLAIN_HTTP else env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)

@@ -1,45 +1,18 @@
-"""Load the demo organisation, Acme Health, part way through its journey.
-
-Idempotent: the first run creates the organisation, its five members and the journey state;
-later runs only add a missing demo account or membership and otherwise change nothing, so
-whatever people did in the demo since is kept.
-
-Every demo account signs in with DEMO_PASSWORD (also listed in README.md).
-"""
+"""Acme Health part way through its journey: steps 1-4 done, 5 and 6 under way, step 17 set
+aside, several canvases filled in. Runs after the organisations builder (kernel.demo); adds
+nothing to a journey that has been written to already."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.utils import timezone
-
-from journey.models import JourneyStep
-from journey.selectors import journey_steps
-from journey.services import canvas_save, step_plan, step_set_status
-from organisations.models import Membership, Organisation, User
+from kernel.demo import Demo
+from organisations.access import Actor
+from organisations.models import Membership
 from organisations.roles import Role
-from organisations.services import organisation_create
 
-# A published, documented password for a local demo only: not a secret.
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105
-DEMO_SLUG = "acme"
-DEMO_NAME = "Acme Health"
-
-
-@dataclass(frozen=True)
-class DemoPerson:
-    email: str
-    name: str
-    role: Role
-
-
-OWNER = DemoPerson("owner@acme.example", "Priya Raman", Role.OWNER)
-FACILITATOR = DemoPerson("facilitator@acme.example", "Elena Marsh", Role.FACILITATOR)
-CHAMPION = DemoPerson("champion@acme.example", "David Okafor", Role.CHAMPION)
-EXECUTIVE = DemoPerson("exec@acme.example", "Margaret Lindqvist", Role.EXECUTIVE)
-MEMBER = DemoPerson("member@acme.example", "Sam Whitfield", Role.MEMBER)
-PEOPLE = (OWNER, FACILITATOR, CHAMPION, EXECUTIVE, MEMBER)
+from .models import CanvasRevision, JourneyStep
+from .selectors import journey_steps
+from .services import canvas_save, step_plan, step_set_status
 
 Status = JourneyStep.Status
 
@@ -47,23 +20,23 @@ Status = JourneyStep.Status
 @dataclass(frozen=True)
 class StepPlan:
     status: str
-    owner: DemoPerson | None = None
+    owner: Role | None = None
     due_in_days: int | None = None
     reason: str = ""
 
 
 # Due dates are relative to the day the demo is loaded, so the demo never looks stale.
 STEP_PLANS: dict[int, StepPlan] = {
-    1: StepPlan(Status.DONE, OWNER, -70),
-    2: StepPlan(Status.DONE, FACILITATOR, -56),
-    3: StepPlan(Status.DONE, CHAMPION, -35),
-    4: StepPlan(Status.DONE, OWNER, -14),
-    5: StepPlan(Status.IN_PROGRESS, CHAMPION, 10),
-    6: StepPlan(Status.IN_PROGRESS, FACILITATOR, 24),
-    7: StepPlan(Status.NOT_STARTED, CHAMPION, 45),
-    8: StepPlan(Status.NOT_STARTED, OWNER, 60),
-    9: StepPlan(Status.NOT_STARTED, FACILITATOR, 75),
-    11: StepPlan(Status.NOT_STARTED, CHAMPION, 90),
+    1: StepPlan(Status.DONE, Role.OWNER, -70),
+    2: StepPlan(Status.DONE, Role.FACILITATOR, -56),
+    3: StepPlan(Status.DONE, Role.CHAMPION, -35),
+    4: StepPlan(Status.DONE, Role.OWNER, -14),
+    5: StepPlan(Status.IN_PROGRESS, Role.CHAMPION, 10),
+    6: StepPlan(Status.IN_PROGRESS, Role.FACILITATOR, 24),
+    7: StepPlan(Status.NOT_STARTED, Role.CHAMPION, 45),
+    8: StepPlan(Status.NOT_STARTED, Role.OWNER, 60),
+    9: StepPlan(Status.NOT_STARTED, Role.FACILITATOR, 75),
+    11: StepPlan(Status.NOT_STARTED, Role.CHAMPION, 90),
     17: StepPlan(
         Status.NOT_APPLICABLE,
         reason="The platform team already records what stays out of the mesh in its "
@@ -74,7 +47,7 @@ STEP_PLANS: dict[int, StepPlan] = {
 WIKI = "https://wiki.acme.example/data-mesh"
 
 
-def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
+def _canvases(today: date) -> dict[int, tuple[Role, dict]]:
     """Canvas content per step number, with the person who wrote it."""
 
     def due(days: int) -> str:
@@ -82,7 +55,7 @@ def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
 
     return {
         1: (
-            OWNER,
+            Role.OWNER,
             {
                 "today": (
                     "About 4,000 people in four business domains: Clinical Trials, Patient "
@@ -109,7 +82,7 @@ def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
                 "actions": [
                     {
                         "action": "Share the one-page summary with the leadership team",
-                        "owner": OWNER.name,
+                        "owner": Role.OWNER.name,
                         "due": due(-72),
                     },
                 ],
@@ -119,7 +92,7 @@ def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
             },
         ),
         2: (
-            FACILITATOR,
+            Role.FACILITATOR,
             {
                 "today": (
                     "Assumptions collected in two workshops with 18 people from all four "
@@ -145,7 +118,7 @@ def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
                 "actions": [
                     {
                         "action": "Time the hand-offs in the last two trial readouts",
-                        "owner": CHAMPION.name,
+                        "owner": Role.CHAMPION.name,
                         "due": due(-50),
                     },
                 ],
@@ -153,7 +126,7 @@ def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
             },
         ),
         3: (
-            CHAMPION,
+            Role.CHAMPION,
             {
                 "today": (
                     "Interviews held with the heads of all four domains, the data governance "
@@ -169,7 +142,7 @@ def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
                 "actions": [
                     {
                         "action": "Invite the central data team lead to the steering group",
-                        "owner": OWNER.name,
+                        "owner": Role.OWNER.name,
                         "due": due(-30),
                     },
                 ],
@@ -208,7 +181,7 @@ def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
             },
         ),
         4: (
-            OWNER,
+            Role.OWNER,
             {
                 "today": (
                     "Patient data falls under GDPR and national health-data law; trial data "
@@ -228,7 +201,7 @@ def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
                 "actions": [
                     {
                         "action": "Ask Quality and Regulatory for an opinion on audit trails",
-                        "owner": FACILITATOR.name,
+                        "owner": Role.FACILITATOR.name,
                         "due": due(7),
                     },
                 ],
@@ -236,7 +209,7 @@ def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
             },
         ),
         5: (
-            CHAMPION,
+            Role.CHAMPION,
             {
                 "today": (
                     "Draft objectives agreed with the COO; go or no-go decision due at the "
@@ -256,14 +229,14 @@ def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
                 "actions": [
                     {
                         "action": "Prepare the go or no-go paper for the steering group",
-                        "owner": CHAMPION.name,
+                        "owner": Role.CHAMPION.name,
                         "due": due(10),
                     },
                 ],
             },
         ),
         6: (
-            FACILITATOR,
+            Role.FACILITATOR,
             {
                 "today": "First list of benefits drafted; Finance has not reviewed it yet.",
                 "open_questions": "Can we put a value on faster trial readouts?",
@@ -287,14 +260,14 @@ def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
                 "actions": [
                     {
                         "action": "Review the benefits with Finance",
-                        "owner": FACILITATOR.name,
+                        "owner": Role.FACILITATOR.name,
                         "due": due(14),
                     },
                 ],
             },
         ),
         11: (
-            CHAMPION,
+            Role.CHAMPION,
             {
                 "today": "Early draft, to be worked on with the champion team.",
                 "decisions": (
@@ -310,63 +283,43 @@ def _canvases(today: date) -> dict[int, tuple[DemoPerson, dict]]:
     }
 
 
-class Command(BaseCommand):
-    help = "Create the Acme Health demo organisation, its members and its journey (idempotent)."
-
-    def handle(self, *args, **options) -> None:
-        with transaction.atomic():
-            users = {person: self._user(person) for person in PEOPLE}
-            organisation = Organisation.objects.filter(slug=DEMO_SLUG).first()
-            created = organisation is None
-            if organisation is None:
-                organisation = organisation_create(
-                    name=DEMO_NAME, owner=users[OWNER], slug=DEMO_SLUG
-                )
-            for person, user in users.items():
-                Membership.objects.get_or_create(
-                    organisation=organisation, user=user, defaults={"role": person.role}
-                )
-            if created:
-                self._journey(organisation, users)
-        if created:
-            self.stdout.write(self.style.SUCCESS(f"Created the demo organisation {DEMO_NAME}."))
-        else:
-            self.stdout.write(f"The demo organisation {DEMO_NAME} already exists; kept as it is.")
-        for person in PEOPLE:
-            self.stdout.write(f"  {person.email:<28} {person.role.label}")
-        self.stdout.write(f"Password for every demo account: {DEMO_PASSWORD}")
-
-    def _user(self, person: DemoPerson) -> User:
-        user = User.objects.filter(email__iexact=person.email).first()
-        return user or User.objects.create_user(
-            email=person.email, name=person.name, password=DEMO_PASSWORD
-        )
-
-    def _journey(self, organisation: Organisation, users: dict[DemoPerson, User]) -> None:
-        today = timezone.localdate()
-        steps = {step.number: step for step in journey_steps(organisation)}
-        for number, plan in STEP_PLANS.items():
-            step = steps[number]
-            if plan.status != step.status:
-                step = step_set_status(
-                    step=step,
-                    status=plan.status,
-                    not_applicable_reason=plan.reason,
-                    base_version=step.version,
-                )
-            if plan.owner or plan.due_in_days is not None:
-                step_plan(
-                    step=step,
-                    owner=users[plan.owner] if plan.owner else None,
-                    due_date=(
-                        today + timedelta(days=plan.due_in_days)
-                        if plan.due_in_days is not None
-                        else None
-                    ),
-                    base_version=step.version,
-                )
-        for number, (author, content) in _canvases(today).items():
-            canvas = steps[number].canvas
-            canvas_save(
-                canvas=canvas, content=content, base_version=canvas.version, author=users[author]
+def build(demo: Demo) -> None:
+    organisation = demo.organisation
+    if CanvasRevision.objects.filter(canvas__step__organisation=organisation).exists():
+        return
+    steps = {step.number: step for step in journey_steps(organisation)}
+    for number, plan in STEP_PLANS.items():
+        step = steps[number]
+        if plan.status != step.status:
+            step = step_set_status(
+                step=step,
+                status=plan.status,
+                not_applicable_reason=plan.reason,
+                base_version=step.version,
             )
+        if plan.owner or plan.due_in_days is not None:
+            step_plan(
+                step=step,
+                owner=demo.people[plan.owner] if plan.owner else None,
+                due_date=(
+                    demo.today + timedelta(days=plan.due_in_days)
+                    if plan.due_in_days is not None
+                    else None
+                ),
+                base_version=step.version,
+            )
+    memberships = {
+        m.role: m
+        for m in Membership.objects.select_related("user").filter(
+            organisation=organisation, user__in=demo.people.values()
+        )
+    }
+    for number, (role, content) in _canvases(demo.today).items():
+        canvas = steps[number].canvas
+        canvas_save(
+            canvas=canvas,
+            content=content,
+            base_version=canvas.version,
+            actor=Actor(organisation=organisation, membership=memberships[role]),
+        )
+    demo.report.append("Journey: steps, owners, due dates and canvases filled in.")
