@@ -174,8 +174,10 @@ def _nobody(request: HttpRequest, resolution: Resolution) -> HttpResponse:
         # A guest of another target or organisation, or a signed-in outsider.
         raise Http404("No such organisation.")
     if request.htmx:
-        # A sign-in page swapped into a map card is no use: send the whole tab there.
-        return HttpResponseClientRedirect(redirect_to_login(request.get_full_path()).url)
+        # A sign-in page swapped into a map card is no use: send the whole tab there, and
+        # back afterwards to the page the person was on (the fragment URL may be POST-only).
+        next_path = request.htmx.current_url_abs_path or request.get_full_path()
+        return HttpResponseClientRedirect(redirect_to_login(next_path).url)
     return redirect_to_login(request.get_full_path())
 
 

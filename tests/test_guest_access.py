@@ -168,6 +168,16 @@ def test_it_sends_an_anonymous_htmx_request_to_sign_in_as_a_whole_page(organisat
     assert response["HX-Redirect"].startswith("/accounts/login/?next=")
 
 
+def test_it_returns_an_htmx_request_to_the_page_it_came_from_after_sign_in(organisation):
+    request = _request(htmx=True)
+    request.META["HTTP_HX_CURRENT_URL"] = "http://testserver/o/acme/journey/"
+    request.htmx = HtmxDetails(request)
+
+    response = answer(request, "acme", respondent_id=7)
+
+    assert response["HX-Redirect"] == "/accounts/login/?next=/o/acme/journey/"
+
+
 def test_it_still_hides_a_target_from_a_guest_with_a_valid_grant_and_an_ended_one(organisation):
     ended = _grant(organisation, target_id=9)
     guest_grant_revoke(grant=ended)
