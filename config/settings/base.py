@@ -120,13 +120,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
 def cache_config() -> dict:
-    # Login throttling counts attempts in the cache, so it must be shared by every worker:
-    # Redis when configured, otherwise a table in the database.
+    # Throttles (kernel.throttle) count attempts in the cache, so it must be shared by every
+    # worker: Redis when configured, otherwise a table in the database. Redis's INCR keeps a
+    # key's expiry; Django's own DatabaseCache does not, hence kernel.cache.
     if url := os.environ.get("REDIS_URL"):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     return {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "kernel.cache.DatabaseCache",
         "LOCATION": "mesh_cache",
+        # Past MAX_ENTRIES the table is culled, live counters included: with Django's default
+        # of 300, anyone able to try 300 keys could wipe a sign-in lock.
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 100_000)},
     }
 
 
@@ -147,9 +151,19 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 # Behind a TLS-terminating proxy: trust its X-Forwarded-Proto and X-Forwarded-For headers.
 BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
 
-# Login throttling: attempts per email and per client address within the window.
+# Throttles (kernel.throttle). Sign-in: attempts per account and per client address within
+# the window. A single address may try more accounts than one account may be tried: offices
+# share addresses.
 LOGIN_MAX_ATTEMPTS = env_int("LOGIN_MAX_ATTEMPTS", 5)
+LOGIN_MAX_ATTEMPTS_PER_ADDRESS = env_int("LOGIN_MAX_ATTEMPTS_PER_ADDRESS", 20)
 LOGIN_WINDOW_SECONDS = env_int("LOGIN_WINDOW_SECONDS", 15 * 60)
+# Password-reset mails per hour, per client address and per email address.
+PASSWORD_RESET_MAX_PER_ADDRESS = env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 5)
+PASSWORD_RESET_MAX_PER_EMAIL = env_int("PASSWORD_RESET_MAX_PER_EMAIL", 3)
+# Sign-ups (each makes an organisation) per client address per hour.
+SIGNUP_MAX_PER_ADDRESS = env_int("SIGNUP_MAX_PER_ADDRESS", 10)
+# New organisations per account per day.
+ORGANISATION_MAX_PER_USER = env_int("ORGANISATION_MAX_PER_USER", 10)
 
 INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14)
 
