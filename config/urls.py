@@ -8,6 +8,12 @@ urlpatterns = [
     *organisation_urls.account_urls,
     path(
         "o/<slug:org_slug>/",
-        include([*organisation_urls.organisation_urls, path("journey/", include("journey.urls"))]),
+        include(
+            [
+                *organisation_urls.organisation_urls,
+                path("journey/", include("journey.urls")),
+                path("exports/", include("organisations.export_urls")),
+            ]
+        ),
     ),
 ]

@@ -1,7 +1,8 @@
-"""Journey progress figures, from plain step statuses."""
+"""Journey progress figures, from plain step statuses, and steps grouped by phase."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 DONE = "done"
 IN_PROGRESS = "in_progress"
@@ -35,3 +36,16 @@ def progress(statuses: Iterable[str]) -> Progress:
         not_applicable=statuses.count(NOT_APPLICABLE),
         total=len(statuses),
     )
+
+
+def phases(steps: Iterable[Any]) -> list[dict]:
+    """Steps in catalogue order grouped by phase: [{"number", "title", "steps"}], as the map
+    and the PDF cover show them. A step needs `.definition.phase` and `.phase_title`."""
+    grouped: list[dict] = []
+    for step in steps:
+        if not grouped or grouped[-1]["number"] != step.definition.phase:
+            grouped.append(
+                {"number": step.definition.phase, "title": step.definition.phase_title, "steps": []}
+            )
+        grouped[-1]["steps"].append(step)
+    return grouped

@@ -6,14 +6,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from kernel.pdf import pdf_response, render_pdf
 from organisations.access import OrganisationRequest, organisation_view
+from organisations.exports import export_request
+from organisations.models import Export
 from organisations.roles import Action
 
 from . import canvas as canvas_content
+from . import exports as journey_exports
 from .forms import CanvasEditor, PlanForm, StatusForm
 from .models import Canvas, CanvasRevision, JourneyStep, StepDefinition
-from .progress import progress
+from .progress import phases, progress
 from .selectors import canvas_revisions, journey_step, journey_steps
 from .services import Conflict, canvas_restore, canvas_save, step_plan, step_set_status
 
@@ -24,17 +26,6 @@ def _get_step_for_member(request: OrganisationRequest, number: int) -> JourneySt
 
 def _get_revision_for_member(canvas: Canvas, version: int) -> CanvasRevision:
     return get_object_or_404(canvas.revisions.select_related("author"), version=version)
-
-
-def _phases(steps: list[JourneyStep]) -> list[dict]:
-    phases: list[dict] = []
-    for step in steps:
-        if not phases or phases[-1]["number"] != step.definition.phase:
-            phases.append(
-                {"number": step.definition.phase, "title": step.definition.phase_title, "steps": []}
-            )
-        phases[-1]["steps"].append(step)
-    return phases
 
 
 def _status_form(step: JourneyStep, data=None) -> StatusForm:
@@ -56,7 +47,7 @@ def _map_context(request: OrganisationRequest) -> dict:
         step.status_form = _status_form(step)
         step.overdue_actions = len(canvas_content.overdue_actions(step.canvas.content, today))
     return {
-        "phases": _phases(steps),
+        "phases": phases(steps),
         "progress": progress(step.status for step in steps),
         "can_plan": request.actor.can(Action.JOURNEY_PLAN),
         "status_choices": JourneyStep.Status.choices,
@@ -331,41 +322,39 @@ def canvas_restore_view(request: OrganisationRequest, number: int, version: int)
     return redirect(url)
 
 
-def _pdf_step(step: JourneyStep) -> dict:
-    extra_list = step.definition.extra_list
-    return {
-        "step": step,
-        "content": canvas_content.normalise(step.canvas.content, extra_list),
-        "item_columns": canvas_content.item_columns(extra_list),
-    }
+def _export_response(request: OrganisationRequest, export: Export) -> HttpResponse:
+    url = reverse(
+        "exports:detail", kwargs={"org_slug": request.organisation.slug, "export_id": export.pk}
+    )
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
-@require_GET
+@require_POST
 @organisation_view(Action.CANVAS_EXPORT)
 def canvas_pdf(request: OrganisationRequest, number: int) -> HttpResponse:
+    """Ask for one canvas as a PDF; it is made in the background (organisations.exports)."""
     step = _get_step_for_member(request, number)
-    context = {
-        "organisation": request.organisation,
-        "pages": [_pdf_step(step)],
-        "text_sections": canvas_content.TEXT_SECTIONS,
-        "generated_at": timezone.now(),
-    }
-    filename = f"{request.organisation.slug}-step-{step.number}-canvas.pdf"
-    return pdf_response(render_pdf("journey/pdf/canvases.html", context), filename)
+    export = export_request(
+        organisation=request.organisation,
+        actor=request.actor,
+        kind=journey_exports.CANVAS,
+        params={"number": step.number},
+        title=journey_exports.canvas_title(step),
+    )
+    return _export_response(request, export)
 
 
-@require_GET
+@require_POST
 @organisation_view(Action.CANVAS_EXPORT)
 def journey_pdf(request: OrganisationRequest) -> HttpResponse:
-    steps = list(journey_steps(request.organisation))
-    context = {
-        "organisation": request.organisation,
-        "cover": True,
-        "phases": _phases(steps),
-        "progress": progress(step.status for step in steps),
-        "pages": [_pdf_step(step) for step in steps],
-        "text_sections": canvas_content.TEXT_SECTIONS,
-        "generated_at": timezone.now(),
-    }
-    filename = f"{request.organisation.slug}-journey-canvases.pdf"
-    return pdf_response(render_pdf("journey/pdf/canvases.html", context), filename)
+    """Ask for every canvas, with a cover and the map, as one PDF made in the background."""
+    export = export_request(
+        organisation=request.organisation,
+        actor=request.actor,
+        kind=journey_exports.CANVASES,
+        params={},
+        title=journey_exports.CANVASES_TITLE,
+    )
+    return _export_response(request, export)

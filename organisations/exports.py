@@ -26,7 +26,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -218,7 +218,15 @@ def waiting_progress(*, start: int, end: int, elapsed: float, expected: float) -
     return min(end - 1, start + int((end - start) * share))
 
 
+def _refuse_queries(execute, sql, params, many, context):
+    raise RuntimeError("Export rendering in a child process may not use the database.")
+
+
 def _child(sender: Connection, func: Callable[..., bytes], args: tuple) -> None:
+    # The connections this fork inherited belong to the worker: a query here would interleave
+    # with the worker's own on the same socket, so refuse any.
+    for connection in connections.all():
+        connection.execute_wrappers.append(_refuse_queries)
     try:
         result = func(*args)
     except BaseException as exc:

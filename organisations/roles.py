@@ -37,6 +37,7 @@ class Action(StrEnum):
     JOURNEY_PLAN = "journey.plan"
     CANVAS_EDIT = "canvas.edit"
     CANVAS_EXPORT = "canvas.export"
+    EXPORTS_VIEW = "exports.view"
     ASSESSMENT_RESPOND = "assessment.respond"
 
 
@@ -52,6 +53,8 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.JOURNEY_PLAN: _PLANNERS,
     Action.CANVAS_EDIT: _PLANNERS | {Role.MEMBER},
     Action.CANVAS_EXPORT: _EVERY_ROLE,
+    # Everyone may follow the exports they asked for; the views show nobody anyone else's.
+    Action.EXPORTS_VIEW: _EVERY_ROLE,
     # Answering is open to every role, but only for the respondent row that is the member's
     # own; the view checks that. Anyone else answers through a personal link (a grant).
     Action.ASSESSMENT_RESPOND: _EVERY_ROLE,

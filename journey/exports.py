@@ -1,0 +1,83 @@
+"""The journey's background exports: one canvas, or every canvas with a cover and the map.
+
+Registered in JourneyConfig.ready(). Each renderer reads what it needs in the worker process,
+then hands the template and its fully loaded context to a child process that lays out the PDF
+within the export time budget (organisations.exports.in_child).
+"""
+
+from django.utils import timezone
+
+from kernel.pdf import render_pdf
+from organisations.exports import ExportFailed, Report, in_child, waiting_progress
+from organisations.models import Export
+
+from . import canvas as canvas_content
+from .models import JourneyStep
+from .progress import phases, progress
+from .selectors import journey_steps
+
+CANVASES = "journey.canvases"
+CANVAS = "journey.canvas"
+
+TEMPLATE = "journey/pdf/canvases.html"
+# Rough seconds of layout per canvas page, only for moving the progress bar while waiting.
+SECONDS_PER_PAGE = 0.4
+
+
+CANVASES_TITLE = "All reflection canvases"
+
+
+def canvas_title(step: JourneyStep) -> str:
+    return f"Step {step.number} canvas: {step.definition.title}"
+
+
+def _pdf_step(step: JourneyStep) -> dict:
+    extra_list = step.definition.extra_list
+    return {
+        "step": step,
+        "content": canvas_content.normalise(step.canvas.content, extra_list),
+        "item_columns": canvas_content.item_columns(extra_list),
+    }
+
+
+def _lay_out(context: dict, report: Report, *, pages: int) -> bytes:
+    """The PDF of `context`, made in a child process while the progress bar moves on."""
+    stage = f"Laying out {pages} page{'s' if pages != 1 else ''}"
+    report(20, stage)
+
+    def waiting(elapsed: float) -> None:
+        expected = SECONDS_PER_PAGE * pages
+        report(waiting_progress(start=20, end=95, elapsed=elapsed, expected=expected), stage)
+
+    return in_child(render_pdf, TEMPLATE, context, on_wait=waiting)
+
+
+def render_canvases(export: Export, report: Report) -> bytes:
+    report(5, "Gathering the canvases")
+    organisation = export.organisation
+    steps = list(journey_steps(organisation))
+    context = {
+        "organisation": organisation,
+        "cover": True,
+        "phases": phases(steps),
+        "progress": progress(step.status for step in steps),
+        "pages": [_pdf_step(step) for step in steps],
+        "text_sections": canvas_content.TEXT_SECTIONS,
+        "generated_at": timezone.now(),
+    }
+    return _lay_out(context, report, pages=len(steps) + 1)
+
+
+def render_canvas(export: Export, report: Report) -> bytes:
+    report(5, "Gathering the canvas")
+    number = export.params.get("number")
+    step = journey_steps(export.organisation).filter(definition__number=number).first()
+    if step is None:
+        raise ExportFailed(f"There is no step {number} in this journey any more.")
+    context = {
+        "organisation": export.organisation,
+        "pages": [_pdf_step(step)],
+        "text_sections": canvas_content.TEXT_SECTIONS,
+        "generated_at": timezone.now(),
+    }
+    return _lay_out(context, report, pages=1)

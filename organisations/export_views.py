@@ -1,0 +1,65 @@
+"""The page that follows one background export, and its download.
+
+Only the person who asked for an export may see it: anyone else in the organisation, even an
+owner, gets a 404, as if it did not exist.
+"""
+
+from django.db.models.functions import Length
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseStopPolling
+
+from .access import OrganisationRequest, organisation_view
+from .exports import KEEP_FOR, exports_for
+from .models import Export
+from .roles import Action
+
+
+def _get_export_for_requester(request: OrganisationRequest, export_id: int) -> Export:
+    exports = exports_for(organisation=request.organisation, actor=request.actor)
+    # The file itself is read only by the download.
+    return get_object_or_404(
+        exports.defer("content").annotate(size=Length("content")), pk=export_id
+    )
+
+
+def _progress_context(export: Export) -> dict:
+    kept_until = export.finished_at + KEEP_FOR if export.finished_at else None
+    return {"export": export, "kept_until": kept_until}
+
+
+@require_GET
+@organisation_view(Action.EXPORTS_VIEW)
+def export_detail(request: OrganisationRequest, export_id: int) -> HttpResponse:
+    """Title, stage and progress; the partial polls itself until the file is ready or failed."""
+    export = _get_export_for_requester(request, export_id)
+    context = _progress_context(export)
+    if request.htmx:
+        response = render(request, "exports/detail.html#progress", context)
+        if export.is_finished:
+            # 286: htmx swaps this last version in and stops polling.
+            response.status_code = HttpResponseStopPolling.status_code
+    else:
+        response = render(request, "exports/detail.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+@organisation_view(Action.EXPORTS_VIEW)
+def export_download(request: OrganisationRequest, export_id: int) -> HttpResponse:
+    export = _get_export_for_requester(request, export_id)
+    if export.status != Export.Status.READY:
+        return redirect("exports:detail", org_slug=request.organisation.slug, export_id=export.pk)
+    content = Export.objects.values_list("content", flat=True).get(pk=export.pk)
+    response = HttpResponse(bytes(content), content_type=export.content_type)
+    response.headers["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=export.filename
+    )
+    # A download must never be sniffed as HTML, and no shared cache may keep organisation data.
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
