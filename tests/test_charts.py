@@ -1,6 +1,7 @@
 """kernel.charts and assessments.charts: the SVG and the plotly figure show the same chart."""
 
 import html
+import io
 import json
 import math
 import re
@@ -8,6 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.template import Context, Template
+from pypdf import PdfReader
+from weasyprint import HTML
 
 from assessments.charts import BAND_NAME, CURRENT_NAME, distribution_text, round_chart
 from assessments.scoring import read_instrument, summarise
@@ -22,6 +25,7 @@ from kernel.charts import (
     radar_plotly,
     radar_svg,
 )
+from kernel.pdf import PDF_BASE_URL, StaticFileFetcher
 
 SVG = "{http://www.w3.org/2000/svg}"
 # The radar's geometry in kernel.charts: centre and radius of the outer level.
@@ -488,3 +492,32 @@ def test_it_charts_an_empty_round_without_error() -> None:
     assert chart.series[0].values == (None,) * 8
     assert _tree(svg).find(f"{SVG}title").text == "Nobody yet"
     assert "radar-point" not in svg
+
+
+# in a PDF
+
+
+def _images(pdf: bytes) -> list[str]:
+    names = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        resources = page["/Resources"]
+        for name, item in (resources.get("/XObject") or {}).items():
+            if item.get_object()["/Subtype"] == "/Image":
+                names.append(name)
+    return names
+
+
+@pytest.mark.usefixtures("no_network")
+def test_it_stays_vector_with_real_text_in_a_pdf() -> None:
+    summaries = summarise(READINESS, _responses("low", "medium", "high"))
+    chart = round_chart(READINESS, summaries, [("Spring", summaries)], title="Readiness")
+    document = (
+        f"<!doctype html><html lang=en><body>{radar_svg(chart)}{line_svg(_line())}</body></html>"
+    )
+
+    pdf = HTML(string=document, base_url=PDF_BASE_URL, url_fetcher=StaticFileFetcher()).write_pdf()
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+    assert _images(pdf) == []
+    for label in ("Organisational", "Executive support", "Medium", "Spring (median)", "Target"):
+        assert label in text
