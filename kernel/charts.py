@@ -192,6 +192,9 @@ def _check_radar(chart: RadarChart) -> None:
         raise ValueError("A radar chart needs at least three axes.")
     if top < 1:
         raise ValueError("A radar chart needs at least one level.")
+    if len({" ".join(wrap(axis)) for axis in chart.axes}) != count:
+        # Plotly places points by label, so two axes with one name would become one.
+        raise ValueError("Each axis of a radar chart needs its own label.")
     for series in chart.series:
         _style(series.style)
         rows = [series.values]
@@ -486,6 +489,8 @@ def radar_plotly(chart: RadarChart) -> dict:
                 "tickfont": {"size": 11, "color": MUTED},
             },
             "angularaxis": {
+                # Labels such as "2025" must stay names, never become angles in degrees.
+                "type": "category",
                 "rotation": 90,
                 "direction": "clockwise",
                 "gridcolor": GRID,

@@ -336,6 +336,17 @@ def test_it_refuses_a_series_that_does_not_fit_the_chart(series: RadarSeries, me
         radar_plotly(chart)
 
 
+def test_it_refuses_two_axes_with_the_same_label() -> None:
+    with pytest.raises(ValueError, match="its own label"):
+        radar_plotly(_radar(axes=("a", "b", "a ", "d")))
+
+
+def test_it_keeps_numeric_labels_as_names_in_plotly() -> None:
+    figure = radar_plotly(_radar(axes=("2024", "2025", "2026", "90")))
+
+    assert figure["layout"]["polar"]["angularaxis"]["type"] == "category"
+
+
 def test_it_refuses_a_radar_with_fewer_than_three_axes() -> None:
     with pytest.raises(ValueError, match="three axes"):
         radar_svg(_radar(axes=("a", "b"), series=()))
