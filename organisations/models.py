@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .roles import GuestKind, Role
+from .validators import validate_single_line
 
 
 class UserManager(BaseUserManager["User"]):
@@ -45,7 +46,7 @@ class User(AbstractBaseUser):
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=100)
+    name = models.CharField(max_length=100, validators=[validate_single_line])
     slug = models.SlugField(max_length=50, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from .models import GuestGrant, Invitation, Membership, Organisation, User
 from .roles import Action, Role, kind_allows
+from .validators import single_line
 
 INVITATION_SALT = "organisations.invitation"
 RESERVED_SLUGS = {"new", "admin", "static", "accounts", "invite"}
@@ -118,7 +119,10 @@ def invitation_from_token(token: str) -> Invitation | None:
 def invitation_send(*, invitation: Invitation, accept_url: str) -> None:
     context = {"invitation": invitation, "accept_url": accept_url}
     send_mail(
-        subject=f"You are invited to {invitation.organisation.name} on Mesh Journey",
+        # One line whatever the stored name: a line break in a header makes Django refuse to send.
+        subject=single_line(
+            render_to_string("organisations/email/invitation_subject.txt", context)
+        ),
         message=render_to_string("organisations/email/invitation.txt", context),
         from_email=None,
         recipient_list=[invitation.email],

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from . import views
+from .forms import ResetPasswordForm, ThrottledPasswordResetForm
 
 account_urls = [
     path("accounts/signup/", views.signup, name="signup"),
@@ -10,6 +11,7 @@ account_urls = [
     path(
         "accounts/password/reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=ThrottledPasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
         ),
@@ -23,7 +25,7 @@ account_urls = [
     path(
         "accounts/password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("password_reset_complete")
+            form_class=ResetPasswordForm, success_url=reverse_lazy("password_reset_complete")
         ),
         name="password_reset_confirm",
     ),

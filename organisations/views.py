@@ -15,7 +15,14 @@ from .access import (
     organisation_view,
     render_guest_ended,
 )
-from .forms import InvitationForm, LoginForm, MembershipRoleForm, OrganisationForm, SignupForm
+from .forms import (
+    InvitationForm,
+    LoginForm,
+    MembershipRoleForm,
+    NewOrganisationForm,
+    OrganisationForm,
+    SignupForm,
+)
 from .models import Invitation, Membership
 from .roles import ROLE_DESCRIPTIONS, Action, GuestKind, Role
 from .services import (
@@ -64,13 +71,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = user_signup(**form.cleaned_data)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome! Your organisation is ready.")
         return redirect("home")
-    return render(request, "registration/signup.html", {"form": form}, status=_status(form))
+    return _form_page(request, "registration/signup.html", {"form": form}, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,10 +91,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
         ):
             return redirect(next_url)
         return redirect("home")
-    throttled = any(e.code == "throttled" for e in form.non_field_errors().as_data())
-    status = 429 if throttled else _status(form)
     context = {"form": form, "next": request.GET.get("next", request.POST.get("next", ""))}
-    return render(request, "registration/login.html", context, status=status)
+    return _form_page(request, "registration/login.html", context, form)
 
 
 @require_POST
@@ -109,12 +114,12 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_new(request: HttpRequest) -> HttpResponse:
-    form = OrganisationForm(request.POST or None)
+    form = NewOrganisationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         organisation = organisation_create(name=form.cleaned_data["name"], owner=request.user)
         messages.success(request, f"{organisation.name} is ready. Invite your colleagues.")
         return redirect("members", org_slug=organisation.slug)
-    return render(request, "organisations/new.html", {"form": form}, status=_status(form))
+    return _form_page(request, "organisations/new.html", {"form": form}, form)
 
 
 @require_GET
@@ -270,6 +275,15 @@ def _accepted(request: HttpRequest, invitation: Invitation) -> HttpResponse:
 
 def _status(form) -> int:
     return 400 if form.is_bound and form.errors else 200
+
+
+def _form_page(request: HttpRequest, template: str, context: dict, form) -> HttpResponse:
+    """The form's page; 429 with Retry-After when a throttle refused it (the typed values stay)."""
+    if form.retry_after:
+        response = render(request, template, context, status=429)
+        response["Retry-After"] = str(form.retry_after)
+        return response
+    return render(request, template, context, status=_status(form))
 
 
 @require_GET

@@ -1,6 +1,8 @@
 """Accounts: sign-up, sign-in (with throttling), sign-out, password reset and the home page."""
 
 import re
+import threading
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -8,15 +10,17 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory, override_settings
 from pytest_django.asserts import assertContains, assertNotContains
 
+from organisations import forms
+from organisations.forms import LoginForm
 from organisations.models import Membership, Organisation, User
 from organisations.roles import Role
 
 from .conftest import PASSWORD, add_member, make_user
 
-THROTTLED = "Too many failed sign-in attempts. Wait 15 minutes or reset your password."
+THROTTLED = "Too many failed sign-in attempts. Try again in 15 minutes, or reset your password."
 MISMATCH = "That email and password do not match an account."
 
 
@@ -92,6 +96,56 @@ def test_it_refuses_an_over_long_organisation_name(client, db):
     assertContains(response, "at most 100 characters", status_code=400)
     assert not User.objects.exists()
     assert not Organisation.objects.exists()
+
+
+def test_it_puts_a_pasted_multi_line_name_on_one_line(client, db):
+    response = client.post(
+        "/accounts/signup/",
+        _signup_data(name="Ada\n Lovelace", organisation_name="Analytical\r\nEngines"),
+    )
+
+    assert response.status_code == 302
+    assert User.objects.get().name == "Ada Lovelace"
+    assert Organisation.objects.get().name == "Analytical Engines"
+
+
+def test_it_refuses_control_characters_in_a_name(client, db):
+    response = client.post("/accounts/signup/", _signup_data(organisation_name="Evil\x07Corp"))
+
+    assertContains(response, "no line breaks or control characters", status_code=400)
+    assert not User.objects.exists()
+
+
+@override_settings(SIGNUP_MAX_PER_ADDRESS=2)
+def test_it_limits_sign_ups_from_one_address_and_keeps_what_was_typed(client, db):
+    for n in range(2):
+        assert (
+            Client().post("/accounts/signup/", _signup_data(email=f"a{n}@example.com")).status_code
+            == 302
+        )
+
+    response = client.post("/accounts/signup/", _signup_data(email="third@example.com"))
+
+    assertContains(response, "Too many new accounts from your network", status_code=429)
+    assertContains(response, "Try again in 60 minutes.", status_code=429)
+    assertContains(response, 'value="third@example.com"', status_code=429)
+    assert response["Retry-After"] == "3600"
+    assert not User.objects.filter(email="third@example.com").exists()
+    assert (
+        Client(REMOTE_ADDR="10.0.0.2")
+        .post("/accounts/signup/", _signup_data(email="elsewhere@example.com"))
+        .status_code
+        == 302
+    )
+
+
+@override_settings(SIGNUP_MAX_PER_ADDRESS=2)
+def test_it_does_not_count_refused_sign_ups(client, db):
+    make_user(email="taken@example.com")
+    for _ in range(3):
+        client.post("/accounts/signup/", _signup_data(email="taken@example.com"))
+
+    assert client.post("/accounts/signup/", _signup_data()).status_code == 302
 
 
 def test_it_sends_a_signed_in_visitor_home_from_signup(client_as, owner):
@@ -208,6 +262,80 @@ def test_it_forgets_an_emails_failures_after_a_successful_sign_in(client, user):
     assert _login(Client(REMOTE_ADDR="10.0.0.2"), user.email).status_code == 302
 
 
+def test_it_says_how_long_the_lock_has_left(client, user, monkeypatch):
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    for _ in range(settings.LOGIN_MAX_ATTEMPTS):
+        _login(client, user.email, password="wrong")
+    clock[0] += 10 * 60 + 30
+
+    response = _login(client, user.email)
+
+    assertContains(response, "Try again in 5 minutes, or reset your password.", status_code=429)
+    assert response["Retry-After"] == "270"
+
+
+def test_it_lets_the_account_in_once_the_window_has_passed(client, user, monkeypatch):
+    clock = [1_800_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])
+    for _ in range(settings.LOGIN_MAX_ATTEMPTS + 3):
+        _login(client, user.email, password="wrong")
+    clock[0] += settings.LOGIN_WINDOW_SECONDS - 1
+    assert _login(client, user.email).status_code == 429
+
+    clock[0] += 2
+
+    assert _login(client, user.email).status_code == 302
+
+
+def test_it_checks_exactly_the_limit_of_simultaneous_wrong_passwords(user, monkeypatch):
+    checked = []
+
+    def slow_authenticate(request, **credentials):
+        checked.append(credentials["email"])
+        time.sleep(0.05)  # the password hash: every attempt is in flight at once
+
+    monkeypatch.setattr(forms, "authenticate", slow_authenticate)
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="10.0.0.9")
+    start = threading.Barrier(8)
+    outcomes = []
+
+    def attempt() -> None:
+        form = LoginForm(request, {"email": user.email, "password": "wrong"})
+        start.wait()
+        form.is_valid()
+        outcomes.append(form.retry_after > 0)
+
+    threads = [threading.Thread(target=attempt) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert len(checked) == settings.LOGIN_MAX_ATTEMPTS
+    assert outcomes.count(True) == 8 - settings.LOGIN_MAX_ATTEMPTS
+
+
+def test_it_does_not_count_a_successful_sign_in_against_the_address(client, user):
+    limit = settings.LOGIN_MAX_ATTEMPTS_PER_ADDRESS
+    for n in range(limit - 1):
+        _login(client, f"nobody{n}@example.com", password="wrong")
+    assert _login(client, user.email).status_code == 302
+
+    assert _login(Client(), "nobody@example.com", password="wrong").status_code == 400
+    assert _login(Client(), "nobody@example.com", password="wrong").status_code == 429
+
+
+def test_it_lets_the_new_password_in_at_once_after_a_reset(client, user):
+    for _ in range(settings.LOGIN_MAX_ATTEMPTS):
+        _login(client, user.email, password="wrong")
+    assert _login(client, user.email).status_code == 429
+
+    new_password = _reset_password(client, user.email)
+
+    assert _login(Client(), user.email, password=new_password).status_code == 302
+
+
 # --- sign-out ----------------------------------------------------------------------------------
 
 
@@ -233,12 +361,13 @@ def test_it_refuses_to_sign_out_on_get(client_as, owner):
 # --- password reset ----------------------------------------------------------------------------
 
 
-def test_it_resets_a_password_through_the_emailed_link(client, user):
-    response = client.post("/accounts/password/reset/", {"email": "GRACE@example.com"})
+def _reset_password(client: Client, email: str) -> str:
+    """Ask for a reset mail, follow its link and choose a new password, which is returned."""
+    mail.outbox.clear()
+    response = client.post("/accounts/password/reset/", {"email": email})
     assert response.status_code == 302
     assert response.url == "/accounts/password/reset/sent/"
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["grace@example.com"]
     link = re.search(r"http://testserver(/accounts/password/reset/\S+/\S+/)", mail.outbox[0].body)
     assert link
 
@@ -249,11 +378,59 @@ def test_it_resets_a_password_through_the_emailed_link(client, user):
         form.redirect_chain[-1][0],
         {"new_password1": new_password, "new_password2": new_password},
     )
-
     assert response.status_code == 302
     assert response.url == "/accounts/password/reset/done/"
+    return new_password
+
+
+def test_it_resets_a_password_through_the_emailed_link(client, user):
+    new_password = _reset_password(client, "GRACE@example.com")
+
+    assert mail.outbox[0].to == ["grace@example.com"]
     assert _login(Client(), user.email, password=new_password).status_code == 302
     assert _login(Client(), user.email, password=PASSWORD).status_code == 400
+
+
+def test_it_writes_names_in_the_reset_mail_as_typed(client, db):
+    make_user(name="R&D <Ops>", email="rd@example.com")
+
+    client.post("/accounts/password/reset/", {"email": "rd@example.com"})
+
+    assert mail.outbox[0].body.startswith("Hello R&D,")
+    assert "&amp;" not in mail.outbox[0].body
+    assert mail.outbox[0].subject == "Choose a new password for Mesh Journey"
+
+
+@override_settings(PASSWORD_RESET_MAX_PER_EMAIL=3)
+def test_it_limits_reset_mails_per_email_and_shows_the_same_page(client, user):
+    for n in range(4):
+        response = Client(REMOTE_ADDR=f"10.0.0.{n}").post(
+            "/accounts/password/reset/", {"email": user.email}
+        )
+        assert response.status_code == 302
+        assert response.url == "/accounts/password/reset/sent/"
+
+    assert len(mail.outbox) == 3
+
+
+@override_settings(PASSWORD_RESET_MAX_PER_ADDRESS=5)
+def test_it_limits_reset_mails_per_address(client, db):
+    emails = [make_user().email for _ in range(6)]
+
+    responses = [client.post("/accounts/password/reset/", {"email": e}) for e in emails]
+
+    assert [r.status_code for r in responses] == [302] * 6
+    assert [m.to[0] for m in mail.outbox] == emails[:5]
+
+
+def test_it_counts_reset_requests_for_unknown_emails_like_any_other(client, db):
+    for _ in range(settings.PASSWORD_RESET_MAX_PER_ADDRESS):
+        client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+    make_user(email="real@example.com")
+
+    client.post("/accounts/password/reset/", {"email": "real@example.com"})
+
+    assert mail.outbox == []
 
 
 def test_it_sends_nothing_for_an_unknown_email(client, db):

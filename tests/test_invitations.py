@@ -289,3 +289,30 @@ def test_it_refuses_withdrawal_by_non_owners(client_as, organisation, members):
     assert response.status_code == 403
     invitation.refresh_from_db()
     assert invitation.is_pending
+
+
+# --- names in mails ----------------------------------------------------------------------------
+
+
+def test_it_emails_an_invitation_for_a_stored_multi_line_name(client_as, owner, organisation):
+    # Stored before names were kept to one line: the subject must still be a valid header.
+    Organisation.objects.filter(pk=organisation.pk).update(name="Acme\nHealth\r\nBcc: x@evil")
+
+    response = client_as(owner).post(INVITE_URL, {"email": "nia@example.com", "role": "member"})
+
+    assert response.status_code == 302
+    assert mail.outbox[0].subject == "You are invited to Acme Health Bcc: x@evil on Mesh Journey"
+    assert mail.outbox[0].bcc == []
+
+
+def test_it_writes_names_in_the_invitation_mail_as_typed(client_as, owner, organisation):
+    Organisation.objects.filter(pk=organisation.pk).update(name="R&D <Lab>")
+    User.objects.filter(pk=owner.pk).update(name="Tom & Jerry")
+
+    client_as(owner).post(INVITE_URL, {"email": "nia@example.com", "role": "member"})
+
+    message = mail.outbox[0]
+    assert message.subject == "You are invited to R&D <Lab> on Mesh Journey"
+    assert "Tom & Jerry invites you to join R&D <Lab> on Mesh Journey" in message.body
+    assert "&amp;" not in message.body
+    assert "&lt;" not in message.body
