@@ -25,7 +25,7 @@ POSTGRES_UP := $(UV) run python -c 'import socket; socket.create_connection(("12
 # help: list the targets.
 help:
 	@echo "make install  - Python dependencies (uv) and the Debian packages"
-	@echo "make run      - demo data, then serve on http://127.0.0.1:$(PORT)"
+	@echo "make run      - demo data, then serve on http://127.0.0.1:$(PORT) with the export worker"
 	@echo "make test     - lint, migration and deploy checks, tests on SQLite (and PostgreSQL)"
 	@echo "make lint     - ruff check and format check"
 	@echo "make format   - ruff format and autofix"
@@ -48,7 +48,8 @@ install:
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
 	fi
 
-# run: migrate, load the demo organisation, collect static files, then serve with gunicorn.
+# run: migrate, load the demo organisation, collect static files, then serve with gunicorn
+# and run the background export worker beside it.
 run: install
 	$(PROD) $(MANAGE) migrate --noinput
 	$(PROD) $(MANAGE) createcachetable
@@ -63,7 +64,11 @@ run: install
 	@echo "  exec@acme.example         executive"
 	@echo "  member@acme.example       member"
 	@echo
-	exec env $(PROD) $(UV) run gunicorn config.wsgi:application \
+	@# The export worker (PDFs are made in the background) runs beside gunicorn. Ctrl-C stops
+	@# gunicorn; the trap then stops the worker too, whatever way the shell ends.
+	env $(PROD) $(MANAGE) db_worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
+	env $(PROD) $(UV) run gunicorn config.wsgi:application \
 		--bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -
 
 # test: everything CI checks; the first failure stops it. PostgreSQL runs too when reachable.

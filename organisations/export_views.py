@@ -4,18 +4,23 @@ Only the person who asked for an export may see it: anyone else in the organisat
 owner, gets a 404, as if it did not exist.
 """
 
+from datetime import timedelta
+
 from django.db.models.functions import Length
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseStopPolling
 
 from .access import OrganisationRequest, organisation_view
-from .exports import KEEP_FOR, exports_for
+from .exports import KEEP_FOR, exports_for, is_abandoned
 from .models import Export
 from .roles import Action
+
+SLOW_TO_START = timedelta(seconds=30)
 
 
 def _get_export_for_requester(request: OrganisationRequest, export_id: int) -> Export:
@@ -27,8 +32,18 @@ def _get_export_for_requester(request: OrganisationRequest, export_id: int) -> E
 
 
 def _progress_context(export: Export) -> dict:
-    kept_until = export.finished_at + KEEP_FOR if export.finished_at else None
-    return {"export": export, "kept_until": kept_until}
+    now = timezone.now()
+    # Say so rather than poll for ever when a worker stopped mid-export.
+    abandoned = is_abandoned(export, now=now)
+    return {
+        "export": export,
+        "finished": export.is_finished or abandoned,
+        "abandoned": abandoned,
+        # Still queued after this long usually means no export worker is running.
+        "slow_to_start": export.status == Export.Status.QUEUED
+        and now - export.created_at > SLOW_TO_START,
+        "kept_until": export.finished_at + KEEP_FOR if export.finished_at else None,
+    }
 
 
 @require_GET
@@ -39,7 +54,7 @@ def export_detail(request: OrganisationRequest, export_id: int) -> HttpResponse:
     context = _progress_context(export)
     if request.htmx:
         response = render(request, "exports/detail.html#progress", context)
-        if export.is_finished:
+        if context["finished"]:
             # 286: htmx swaps this last version in and stops polling.
             response.status_code = HttpResponseStopPolling.status_code
     else:

@@ -21,7 +21,7 @@ import multiprocessing
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -47,6 +47,20 @@ UNEXPECTED_FAILURE = (
     "Something went wrong while making this file. Try again; if it fails again, tell the "
     "person who runs Mesh Journey for your organisation."
 )
+
+
+def running_since_cutoff(now: datetime) -> datetime:
+    """A running export started before this has outlived any render: its worker stopped
+    (a restart, a crash) and it will never finish."""
+    return now - timedelta(seconds=settings.EXPORT_TIME_BUDGET_SECONDS + 60)
+
+
+def is_abandoned(export: Export, *, now: datetime) -> bool:
+    return (
+        export.status == Export.Status.RUNNING
+        and export.started_at is not None
+        and export.started_at < running_since_cutoff(now)
+    )
 
 
 class ExportFailed(Exception):
@@ -97,7 +111,7 @@ def _requester_filter(actor: Actor) -> Q:
     return Q(pk__in=[])
 
 
-def export_delete_old(*, now=None) -> int:
+def export_delete_old(*, now: datetime | None = None) -> int:
     """Delete exports finished (or abandoned in the queue) more than a day ago."""
     cutoff = (now or timezone.now()) - KEEP_FOR
     # Nothing legitimately runs for a day: a row that old was never picked up by a worker.
@@ -122,10 +136,11 @@ def export_request(
         # Lock the organisation row, so two clicks at once do not both start an export.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
         under_way = Export.objects.filter(
+            Q(status=Export.Status.QUEUED)
+            | Q(status=Export.Status.RUNNING, started_at__gte=running_since_cutoff(timezone.now())),
             _requester_filter(actor),
             organisation=organisation,
             kind=kind,
-            status__in=[Export.Status.QUEUED, Export.Status.RUNNING],
         )
         # Compared in Python: JSON equality in SQL differs between SQLite and PostgreSQL.
         for existing in under_way:
@@ -192,11 +207,11 @@ def export_run(export_id: int) -> str:
         content = registration.renderer(export, _reporter(export_id))
     except ExportFailed as failure:
         _finish(export_id, status=Export.Status.FAILED, error=failure.message, stage="Failed")
-        return Export.Status.FAILED
+        return Export.Status.FAILED.value
     except Exception:
         logger.exception("Export %s (%s) failed", export_id, export.kind)
         _finish(export_id, status=Export.Status.FAILED, error=UNEXPECTED_FAILURE, stage="Failed")
-        return Export.Status.FAILED
+        return Export.Status.FAILED.value
     _finish(
         export_id,
         status=Export.Status.READY,
@@ -205,7 +220,7 @@ def export_run(export_id: int) -> str:
         stage="Ready",
         error="",
     )
-    return Export.Status.READY
+    return Export.Status.READY.value
 
 
 # --- the time budget ----------------------------------------------------------------------------

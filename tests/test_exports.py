@@ -458,6 +458,31 @@ def test_it_stops_the_polling_once_the_export_failed(organisation, owner, client
     assert "Step 99 has gone" in response.content.decode()
 
 
+def test_it_gives_up_on_an_export_whose_worker_stopped(organisation, owner, client_as, settings):
+    settings.EXPORT_TIME_BUDGET_SECONDS = 10
+    export = _request(organisation, owner, "journey.canvases")
+    Export.objects.filter(pk=export.pk).update(
+        status=Export.Status.RUNNING, started_at=timezone.now() - timedelta(seconds=71)
+    )
+
+    response = client_as(owner).get(_detail_url(export), **HTMX)
+
+    assert response.status_code == 286
+    assert "The export worker stopped while making this file" in response.content.decode()
+    assert _request(organisation, owner, "journey.canvases").pk != export.pk
+
+
+def test_it_warns_when_an_export_is_slow_to_start(organisation, owner, client_as):
+    export = _request(organisation, owner, "journey.canvases")
+    client = client_as(owner)
+
+    assert "longer than usual" not in client.get(_detail_url(export)).content.decode()
+    Export.objects.filter(pk=export.pk).update(created_at=timezone.now() - timedelta(minutes=1))
+    assert (
+        "the export worker may not be running" in client.get(_detail_url(export)).content.decode()
+    )
+
+
 @pytest.mark.parametrize("url", [_detail_url, _download_url], ids=["page", "download"])
 def test_it_hides_an_export_from_everyone_but_the_person_who_asked(
     url, organisation, members, client_as
