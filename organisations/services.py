@@ -13,6 +13,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from kernel.throttle import Throttle, Throttled
+
 from .models import GuestGrant, Invitation, Membership, Organisation, User
 from .roles import Action, Role, kind_allows
 from .validators import single_line
@@ -220,18 +222,18 @@ class GrantRefused(Exception):
         self.grant = grant
 
 
+# Tokens are 32 random URL-safe characters, so guessing is hopeless; the limits stop a flood
+# from one address, and one leaked link being hammered, from costing a query each.
+GUEST_LINK_PER_ADDRESS = Throttle("guest-link:ip", limit=30, window=10 * 60)
+GUEST_LINK_PER_TOKEN = Throttle("guest-link:token", limit=30, window=10 * 60)
+
+
 def guest_grant_redeem(*, token: str, kind: str, client_ip: str) -> GuestGrant:
     """The valid grant of `kind` behind a personal link or code.
 
     Raises Throttled when this address or token has been tried too often, GrantRefused when
     the token opens nothing. A refused token counts against the address; a valid one does not.
     """
-    from kernel.throttle import Throttle, Throttled  # TEMP until kernel.throttle lands
-
-    # Tokens are 32 random URL-safe characters, so guessing is hopeless; the limits stop a
-    # flood from one address, and one leaked link being hammered, from costing a query each.
-    GUEST_LINK_PER_ADDRESS = Throttle("guest-link:ip", limit=30, window=10 * 60)
-    GUEST_LINK_PER_TOKEN = Throttle("guest-link:token", limit=30, window=10 * 60)
     for throttle, key in ((GUEST_LINK_PER_ADDRESS, client_ip), (GUEST_LINK_PER_TOKEN, token)):
         verdict = throttle.hit(key)
         if not verdict.allowed:

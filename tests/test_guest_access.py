@@ -15,6 +15,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django_htmx.middleware import HtmxDetails
 
+from kernel.throttle import Throttled
 from organisations import roles
 from organisations.access import (
     SESSION_GRANTS,
@@ -25,7 +26,13 @@ from organisations.access import (
 )
 from organisations.models import GuestGrant
 from organisations.roles import Action, GuestKind, Role
-from organisations.services import guest_grant_issue, guest_grant_revoke
+from organisations.services import (
+    GUEST_LINK_PER_ADDRESS,
+    GrantRefused,
+    guest_grant_issue,
+    guest_grant_redeem,
+    guest_grant_revoke,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +222,76 @@ def test_it_shows_the_ended_page_at_its_own_address(client):
 
 def test_it_refuses_an_unknown_kind_on_the_ended_page(client):
     assert client.get("/guest/ended/nonsense/").status_code == 404
+
+
+# --- redeeming a personal link ------------------------------------------------------------------
+
+
+def _issue(organisation, **extra) -> tuple[GuestGrant, str]:
+    return guest_grant_issue(
+        organisation=organisation,
+        kind=GuestKind.ASSESSMENT_RESPONDENT,
+        target_id=7,
+        display_name="Rita Respondent",
+        actions=[Action.ASSESSMENT_RESPOND],
+        **extra,
+    )
+
+
+def test_it_redeems_a_valid_token_into_its_grant(organisation):
+    grant, token = _issue(organisation)
+
+    redeemed = guest_grant_redeem(token=token, kind=GuestKind.ASSESSMENT_RESPONDENT, client_ip="1")
+
+    assert redeemed == grant
+    assert redeemed.last_used_at is not None
+
+
+@pytest.mark.parametrize("token", ["", "forged", "x" * 500])
+def test_it_refuses_a_token_it_never_issued(organisation, token):
+    with pytest.raises(GrantRefused) as refused:
+        guest_grant_redeem(token=token, kind=GuestKind.ASSESSMENT_RESPONDENT, client_ip="1")
+
+    assert refused.value.reason == "unknown"
+
+
+def test_it_refuses_a_revoked_token_and_says_so(organisation):
+    grant, token = _issue(organisation)
+    guest_grant_revoke(grant=grant)
+
+    with pytest.raises(GrantRefused) as refused:
+        guest_grant_redeem(token=token, kind=GuestKind.ASSESSMENT_RESPONDENT, client_ip="1")
+
+    assert (refused.value.reason, refused.value.grant) == ("revoked", grant)
+
+
+def test_it_refuses_an_expired_token_and_says_so(organisation):
+    _grant, token = _issue(organisation, expires_at=timezone.now() - timedelta(seconds=1))
+
+    with pytest.raises(GrantRefused) as refused:
+        guest_grant_redeem(token=token, kind=GuestKind.ASSESSMENT_RESPONDENT, client_ip="1")
+
+    assert refused.value.reason == "expired"
+
+
+def test_it_throttles_a_flood_of_wrong_tokens_from_one_address(organisation):
+    _grant, token = _issue(organisation)
+    for n in range(GUEST_LINK_PER_ADDRESS.limit):
+        with pytest.raises(GrantRefused):
+            guest_grant_redeem(
+                token=f"guess-{n}", kind=GuestKind.ASSESSMENT_RESPONDENT, client_ip="6.6.6.6"
+            )
+
+    # Even the right token waits now, from that address; another address is unaffected.
+    with pytest.raises(Throttled):
+        guest_grant_redeem(token=token, kind=GuestKind.ASSESSMENT_RESPONDENT, client_ip="6.6.6.6")
+    assert guest_grant_redeem(
+        token=token, kind=GuestKind.ASSESSMENT_RESPONDENT, client_ip="7.7.7.7"
+    )
+
+
+def test_it_does_not_count_valid_links_against_an_address(organisation):
+    # An office behind one address, everyone opening their own link.
+    for _ in range(GUEST_LINK_PER_ADDRESS.limit + 5):
+        _grant, token = _issue(organisation)
+        guest_grant_redeem(token=token, kind=GuestKind.ASSESSMENT_RESPONDENT, client_ip="8.8.8.8")
