@@ -82,17 +82,18 @@
     );
   }
 
-  function drawAll(root) {
+  // Only charts in the page as loaded: the app's htmx drops <script> elements from swapped
+  // content (allowScriptTags is off), data islands included, so a chart that arrives in a
+  // swap keeps its static SVG.
+  function drawAll() {
     if (!window.Plotly) return;
-    var figures = (root || document).querySelectorAll("figure.chart");
+    var figures = document.querySelectorAll("figure.chart");
     for (var i = 0; i < figures.length; i++) draw(figures[i]);
   }
 
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { drawAll(document); });
+    document.addEventListener("DOMContentLoaded", drawAll);
   } else {
-    drawAll(document);
+    drawAll();
   }
-  // Charts that arrive in an htmx swap.
-  document.addEventListener("htmx:afterSettle", function (event) { drawAll(event.target); });
 })();
