@@ -61,7 +61,6 @@ INSTALLED_APPS = [
     "kernel",
     "organisations",
     "journey",
-    "assessments",
 ]
 
 MIDDLEWARE = [
