@@ -38,6 +38,20 @@ class AxisResult:
     voices: list[Voice] = field(default_factory=list)
 
     @property
+    def by_level(self) -> list[dict]:
+        """Voices grouped by answer, lowest first: who chose it (unless anonymous), how many,
+        and their comments."""
+        groups: list[dict] = []
+        for voice in self.voices:
+            if not groups or groups[-1]["level"] != voice.level:
+                groups.append({"level": voice.level, "label": voice.level_label, "voices": []})
+            groups[-1]["voices"].append(voice)
+        for group in groups:
+            group["names"] = [v.name for v in group["voices"] if v.name]
+            group["comments"] = [v for v in group["voices"] if v.comment]
+        return groups
+
+    @property
     def median_label(self) -> str:
         return self.labels.get(self.summary.median or "", "no answer yet")
 

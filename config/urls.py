@@ -1,11 +1,13 @@
 from django.urls import include, path
 
+from assessments import urls as assessment_urls
 from organisations import urls as organisation_urls
 from organisations.views import home
 
 urlpatterns = [
     path("", home, name="home"),
     *organisation_urls.account_urls,
+    *assessment_urls.link_urls,
     path(
         "o/<slug:org_slug>/",
         include(
@@ -13,6 +15,7 @@ urlpatterns = [
                 *organisation_urls.organisation_urls,
                 path("journey/", include("journey.urls")),
                 path("exports/", include("organisations.export_urls")),
+                path("assessments/", include("assessments.urls")),
             ]
         ),
     ),

@@ -39,6 +39,8 @@ class Action(StrEnum):
     CANVAS_EXPORT = "canvas.export"
     EXPORTS_VIEW = "exports.view"
     ASSESSMENT_RESPOND = "assessment.respond"
+    ASSESSMENT_VIEW = "assessment.view"
+    ASSESSMENT_MANAGE = "assessment.manage"
 
 
 _EVERY_ROLE = frozenset(Role.values)
@@ -58,6 +60,8 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     # Answering is open to every role, but only for the respondent row that is the member's
     # own; the view checks that. Anyone else answers through a personal link (a grant).
     Action.ASSESSMENT_RESPOND: _EVERY_ROLE,
+    Action.ASSESSMENT_VIEW: _EVERY_ROLE,
+    Action.ASSESSMENT_MANAGE: _PLANNERS,
 }
 
 # The only actions a grant of each kind may ever carry; a grant narrows this further. A

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from assessments.testing import open_round
 from journey.selectors import journey_step
 from journey.services import canvas_save
 from organisations.models import Export, Membership, Organisation, User
@@ -93,6 +94,11 @@ class World:
     export_ids: dict[str, int]
     # Whose export the export URLs name: the role making the request, where there is one.
     role: str = Role.OWNER
+    # An assessment round asking every member (their own rows, by role) and one outsider.
+    round_id: int = 0
+    respondent_ids: dict[str, int] = field(default_factory=dict)
+    outsider_respondent_id: int = 0
+
 
 
 @dataclass
@@ -118,6 +124,19 @@ def _membership(world: World) -> dict:
 
 def _export(world: World) -> dict:
     return {"export_id": world.export_ids[world.role]}
+
+
+def _round(world: World) -> dict:
+    return {"round_id": world.round_id}
+
+
+def _own_answers(world: World) -> dict:
+    # A member answers only their own row: each role's request names its own.
+    return {"respondent_id": world.respondent_ids[world.role]}
+
+
+def _round_person(world: World) -> dict:
+    return {"round_id": world.round_id, "respondent_id": world.outsider_respondent_id}
 
 
 ACCESS_CASES = [
@@ -168,6 +187,24 @@ ACCESS_CASES = [
     ),
     Case("exports:detail", "GET", Action.EXPORTS_VIEW, kwargs=_export),
     Case("exports:download", "GET", Action.EXPORTS_VIEW, kwargs=_export),
+    Case("assessments:rounds", "GET", Action.ASSESSMENT_VIEW),
+    Case("assessments:new", "GET", Action.ASSESSMENT_MANAGE),
+    Case("assessments:new", "POST", Action.ASSESSMENT_MANAGE),
+    Case("assessments:round", "GET", Action.ASSESSMENT_MANAGE, kwargs=_round),
+    Case("assessments:status", "POST", Action.ASSESSMENT_MANAGE, kwargs=_round),
+    Case("assessments:add_people", "POST", Action.ASSESSMENT_MANAGE, kwargs=_round),
+    Case("assessments:respondent_link", "POST", Action.ASSESSMENT_MANAGE, kwargs=_round_person),
+    Case("assessments:respondent_revoke", "POST", Action.ASSESSMENT_MANAGE, kwargs=_round_person),
+    Case("assessments:results", "GET", Action.ASSESSMENT_VIEW, kwargs=_round),
+    Case("assessments:answer", "GET", Action.ASSESSMENT_RESPOND, kwargs=_own_answers),
+    Case("assessments:answer", "POST", Action.ASSESSMENT_RESPOND, kwargs=_own_answers),
+    Case(
+        "assessments:answer_axis",
+        "POST",
+        Action.ASSESSMENT_RESPOND,
+        kwargs=lambda world: {**_own_answers(world), "axis": "executive_support"},
+        data=lambda world: {"executive_support-level": "high", "executive_support-base": "0"},
+    ),
 ]
 
 
@@ -199,7 +236,14 @@ def world(organisation: Organisation, members: dict[str, User]) -> World:
         ).pk
         for role, user in members.items()
     }
+    round, _tokens = open_round(
+        organisation, by=owner, members=list(members.values()), outsiders=[("Kim", "k@x.org")]
+    )
+    respondents = {r.user_id: r.pk for r in round.respondents.all()}
     return World(
+        round_id=round.pk,
+        respondent_ids={role: respondents[user.pk] for role, user in members.items()},
+        outsider_respondent_id=respondents[None],
         membership_id=membership.pk,
         invitation_id=invitation.pk,
         version=canvas.version,

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "kernel",
     "organisations",
     "journey",
+    "assessments",
 ]
 
 MIDDLEWARE = [
