@@ -1,10 +1,12 @@
 """kernel.pdf: templates become PDFs, and WeasyPrint fetches nothing but static files."""
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import dateformat, timezone
 from pypdf import PdfReader
 
 from kernel.pdf import PDF_BASE_URL, RefusedURL, StaticFileFetcher, pdf_response, render_pdf
@@ -29,7 +31,26 @@ def _render(title: str = "Acme") -> bytes:
 
 
 def _text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return "\n".join(_pages(pdf))
+
+
+def _pages(pdf: bytes) -> list[str]:
+    """Each page's text, whitespace collapsed so wrapped lines still read as one."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _sections_pdf() -> list[str]:
+    """Two sections long enough to run over several pages each, exported at a known time."""
+    sections = [
+        {"name": name, "lines": [f"{name} line {n}" for n in range(1, 81)]}
+        for name in ("Alpha", "Beta")
+    ]
+    context = {
+        "organisation_name": "Acme",
+        "sections": sections,
+        "generated_at": datetime(2026, 3, 4, 9, 30, tzinfo=UTC),
+    }
+    return _pages(render_pdf("pdf_sections.html", context))
 
 
 def test_it_serves_a_static_file() -> None:
@@ -140,3 +161,37 @@ def test_it_responds_with_an_attachment() -> None:
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response.content.startswith(b"%PDF")
     assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.usefixtures("test_templates")
+def test_it_heads_every_page_with_the_title_and_foots_it_with_date_and_page_number() -> None:
+    pages = _sections_pdf()
+
+    assert len(pages) >= 4
+    for number, text in enumerate(pages, start=1):
+        assert "Sections for Acme" in text
+        assert "Exported 4 March 2026, 09:30" in text
+        assert f"Page {number} of {len(pages)}" in text
+
+
+@pytest.mark.usefixtures("test_templates")
+def test_it_names_the_section_a_page_continues() -> None:
+    pages = _sections_pdf()
+    beta_starts = next(i for i, text in enumerate(pages) if "Beta line 1 " in text)
+
+    # Not on the page where the section's own heading is printed, on every page after it.
+    assert "(continued)" not in pages[0]
+    assert all("Alpha (continued)" in text for text in pages[1:beta_starts])
+    assert "(continued)" not in pages[beta_starts]
+    assert all("Beta (continued)" in text for text in pages[beta_starts + 1 :])
+    assert beta_starts + 1 < len(pages)
+
+
+@pytest.mark.usefixtures("test_templates")
+def test_it_dates_the_export_when_the_context_gives_no_time() -> None:
+    # Minute precision: a render across a minute boundary shows the later minute.
+    before = dateformat.format(timezone.localtime(), "j F Y, H:i")
+    text = _text(_render())
+    after = dateformat.format(timezone.localtime(), "j F Y, H:i")
+
+    assert f"Exported {before}" in text or f"Exported {after}" in text
