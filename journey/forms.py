@@ -1,4 +1,6 @@
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.forms import formset_factory
 from django.http import QueryDict
 
@@ -54,9 +56,41 @@ class ActionForm(forms.Form):
         return cleaned
 
 
+# Evidence links may be http or https only. Plain http stays allowed because the evidence often
+# lives on intranet wikis and dashboards that have no certificate, and refusing them would only
+# push people to paste links as text; the reader's browser warns about http itself. What must
+# never become a link is a script (javascript:, data:), a file on the reader's machine (file:)
+# or anything else a browser may hand to another program (ftp:, custom schemes).
+LINK_SCHEMES = ("http", "https")
+
+
+def is_web_link(url: str) -> bool:
+    """Whether a stored link may be rendered as a link (rows saved before the rule was)."""
+    scheme, separator, _ = str(url).partition(":")
+    return bool(separator) and scheme.strip().lower() in LINK_SCHEMES
+
+
+class WebLinkValidator(URLValidator):
+    """Django's URL check on http and https only, saying so when the scheme is the problem."""
+
+    def __init__(self) -> None:
+        super().__init__(schemes=LINK_SCHEMES)
+
+    def __call__(self, value: str) -> None:
+        if not is_web_link(value):
+            raise ValidationError(
+                "Use a web address starting with https:// or http://.", code="scheme"
+            )
+        super().__call__(value)
+
+
+class WebLinkField(forms.URLField):
+    default_validators = [WebLinkValidator()]
+
+
 class LinkForm(forms.Form):
     title = forms.CharField(max_length=200, required=False)
-    url = forms.URLField(
+    url = WebLinkField(
         max_length=canvas.URL_MAX, required=False, label="Link", assume_scheme="https"
     )
 

@@ -1,5 +1,7 @@
 from django import template
 
+from journey.forms import is_web_link
+
 register = template.Library()
 
 
@@ -7,3 +9,9 @@ register = template.Library()
 def get_section(mapping: dict, key: str):
     """mapping[key] in a template, for keys that come from data (canvas sections and columns)."""
     return mapping.get(key, "") if isinstance(mapping, dict) else ""
+
+
+@register.filter
+def web_link(url: str) -> str:
+    """The URL if it may be a link's href (http or https), else "" (shown as text instead)."""
+    return url if is_web_link(url) else ""
