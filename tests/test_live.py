@@ -1,0 +1,430 @@
+"""kernel.live: numbered events per channel, audiences, replay, reset, and the SSE stream."""
+
+import asyncio
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import close_old_connections, connection, transaction
+from django.test import AsyncRequestFactory, RequestFactory
+
+from kernel import live
+from kernel.models import LiveChannel, LiveEvent
+
+EVERYONE = {"all"}
+
+
+def publish(channel: str, data: str, **kwargs) -> int:
+    with transaction.atomic():
+        return live.publish(channel, data=data, **kwargs)
+
+
+def parse(stream_text: str) -> list[dict]:
+    """SSE text -> one dict per block: id, event, data (joined), comment, retry."""
+    blocks = []
+    for block in stream_text.split("\n\n"):
+        if not block.strip():
+            continue
+        fields: dict = {}
+        for line in block.split("\n"):
+            if line.startswith(":"):
+                fields["comment"] = line[1:].strip()
+                continue
+            name, _, value = line.partition(": ")
+            if name == "data":
+                fields["data"] = fields["data"] + "\n" + value if "data" in fields else value
+            else:
+                fields[name] = value
+        blocks.append(fields)
+    return blocks
+
+
+def messages(blocks: list[dict]) -> list[dict]:
+    return [b for b in blocks if "data" in b]
+
+
+@pytest.fixture
+def fast(settings):
+    settings.LIVE_TICK_SECONDS = 0.02
+    settings.LIVE_NOTIFY_TICK_SECONDS = 0.02
+    settings.LIVE_KEEPALIVE_SECONDS = 30
+    settings.LIVE_STREAM_MAX_SECONDS = 0.4
+    return settings
+
+
+# ---------------------------------------------------------------------------------------------
+# publish, latest_seq, events_after
+
+
+@pytest.mark.django_db
+def test_it_numbers_events_per_channel_from_one():
+    assert live.latest_seq("board:1") == 0
+
+    assert [publish("board:1", f"<p>{n}</p>") for n in range(3)] == [1, 2, 3]
+    assert publish("board:2", "<p>other</p>") == 1
+
+    assert live.latest_seq("board:1") == 3
+    assert live.latest_seq("board:2") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refuses_to_publish_outside_a_transaction():
+    with pytest.raises(RuntimeError):
+        live.publish("board:1", data="<p>x</p>")
+
+    assert not LiveEvent.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("channel", "audience", "event"),
+    [("Board 1", "all", "message"), ("board:1", "all\nid: 9", "message"), ("board:1", "all", "")],
+)
+def test_it_refuses_names_that_would_break_the_stream(channel, audience, event):
+    with pytest.raises(ValueError), transaction.atomic():
+        live.publish(channel, data="<p>x</p>", audience=audience, event=event)
+
+
+@pytest.mark.django_db
+def test_it_forgets_an_event_whose_write_rolled_back():
+    publish("board:1", "<p>kept</p>")
+
+    with pytest.raises(ZeroDivisionError), transaction.atomic():
+        live.publish("board:1", data="<p>lost</p>")
+        1 / 0  # noqa: B018
+
+    assert publish("board:1", "<p>next</p>") == 2
+    assert [e.data for e in live.events_after("board:1", 0, EVERYONE)] == [
+        "<p>kept</p>",
+        "<p>next</p>",
+    ]
+
+
+@pytest.mark.django_db
+def test_it_gives_each_audience_only_its_events():
+    publish("board:1", "everyone")
+    publish("board:1", "facilitators only", audience="facilitators")
+    publish("board:1", "ann's private note", audience="participant:1")
+    publish("board:1", "bob's private note", audience="participant:2")
+
+    ann = live.events_after("board:1", 0, {"all", "participant:1"})
+    facilitator = live.events_after("board:1", 0, {"all", "facilitators"})
+
+    assert [(e.seq, e.data) for e in ann] == [(1, "everyone"), (3, "ann's private note")]
+    assert [e.data for e in facilitator] == ["everyone", "facilitators only"]
+    assert [e.seq for e in live.events_after("board:1", 1, EVERYONE | {"participant:2"})] == [4]
+    assert len(live.events_after("board:1", 0, {"all", "facilitators"}, limit=1)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_numbers_concurrent_publishers_without_gaps_or_repeats():
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:"):
+        # In-memory test databases lock whole tables between threads instead of waiting.
+        pytest.skip("needs a database file or PostgreSQL")
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(20):
+                publish("board:9", f"<p>{n}-{i}</p>")
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(5)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    seqs = list(LiveEvent.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, 101))
+    assert LiveChannel.objects.get(name="board:9").seq == 100
+
+
+# ---------------------------------------------------------------------------------------------
+# backlog, prune
+
+
+@pytest.mark.django_db
+def test_it_replays_what_a_follower_missed(settings):
+    for n in range(5):
+        publish("board:1", f"<p>{n}</p>")
+
+    missed = live.backlog("board:1", 2)
+
+    assert not missed.reset
+    assert missed.latest == 5
+    assert [e.seq for e in missed.events] == [3, 4, 5]
+    assert live.backlog("board:1", 5).events == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("after", [None, 0, 9])
+def test_it_resets_a_follower_it_cannot_bring_up_to_date(settings, after):
+    """No position, too far behind (limit 3 of 4 missed), or ahead of the channel."""
+    settings.LIVE_REPLAY_LIMIT = 3
+    for n in range(4):
+        publish("board:1", f"<p>{n}</p>")
+
+    missed = live.backlog("board:1", after)
+
+    assert missed.reset
+    assert missed.latest == 4
+    assert missed.events == []
+
+
+@pytest.mark.django_db
+def test_it_prunes_old_events_and_resets_followers_behind_them():
+    for n in range(10):
+        publish("board:1", f"<p>{n}</p>")
+    publish("board:2", "<p>young</p>")
+    LiveEvent.objects.filter(channel__name="board:2").update(
+        created_at=live.timezone.now() - timedelta(days=2)
+    )
+
+    deleted = live.prune(keep_per_channel=4, max_age=timedelta(days=1))
+
+    assert deleted == 7
+    assert [e.seq for e in live.events_after("board:1", 0, EVERYONE)] == [7, 8, 9, 10]
+    assert live.backlog("board:1", 5).reset
+    assert [e.seq for e in live.backlog("board:1", 6).events] == [7, 8, 9, 10]
+
+
+# ---------------------------------------------------------------------------------------------
+# The polling fallback
+
+
+@pytest.mark.django_db
+def test_it_answers_a_poll_with_the_fragments_after_its_position():
+    publish("board:1", "<p id='a'>1</p>")
+    publish("board:1", "<p id='b'>2</p>", audience="participant:2")
+    publish("board:1", "<p id='c'>3</p>")
+    request = RequestFactory().get("/poll/", {"after": "1"})
+
+    response = live.poll_response(request, channel="board:1", audiences={"all"})
+
+    assert response.status_code == 200
+    assert response.content.decode() == "<p id='c'>3</p>"
+    assert response["Live-Seq"] == "3"
+    assert "Live-Reset" not in response
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", [{}, {"after": "x"}, {"after": "-1"}, {"after": "99"}])
+def test_it_tells_a_poller_without_a_usable_position_to_reset(query):
+    publish("board:1", "<p>1</p>")
+    request = RequestFactory().get("/poll/", query)
+
+    response = live.poll_response(request, channel="board:1", audiences={"all"})
+
+    assert response["Live-Reset"] == "1"
+    assert response["Live-Seq"] == "1"
+    assert response.content == b""
+
+
+# ---------------------------------------------------------------------------------------------
+# The stream under WSGI (a generator polling the database)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_streams_with_headers_that_no_cache_or_proxy_holds_back(fast):
+    request = RequestFactory().get("/stream/", {"after": "0"})
+
+    response = live.stream_response(request, channel="board:1", audiences={"all"})
+
+    assert response.streaming
+    assert response["Content-Type"] == "text/event-stream"
+    assert response["X-Accel-Buffering"] == "no"
+    assert response["Cache-Control"] == "no-cache, no-store"
+    response.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_replays_after_last_event_id_then_ends_within_its_lifetime(fast):
+    for n in range(4):
+        publish("board:1", f"<p>{n}</p>")
+    publish("board:1", "<p>secret</p>", audience="participant:2")
+    request = RequestFactory().get("/stream/", {"after": "0"}, HTTP_LAST_EVENT_ID="2")
+
+    response = live.stream_response(request, channel="board:1", audiences={"all"})
+    blocks = parse(b"".join(response.streaming_content).decode())  # ends by itself
+
+    assert 1000 <= int(blocks[0]["retry"]) <= 5000
+    assert [(b["id"], b["data"]) for b in messages(blocks)] == [
+        ("3", "<p>2</p>"),
+        ("4", "<p>3</p>"),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_a_reset_to_a_stream_opened_without_a_position(fast):
+    publish("board:1", "<p>1</p>")
+    request = RequestFactory().get("/stream/")
+
+    response = live.stream_response(request, channel="board:1", audiences={"all"})
+    blocks = messages(parse(b"".join(response.streaming_content).decode()))
+
+    assert blocks == [{"id": "1", "event": "reset", "data": "1"}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_sends_keepalives_that_carry_the_position(fast):
+    fast.LIVE_KEEPALIVE_SECONDS = 0.1
+    publish("board:1", "<p>1</p>")
+    publish("board:1", "<p>for someone else</p>", audience="participant:2")
+    request = RequestFactory().get("/stream/", {"after": "1"})
+
+    response = live.stream_response(request, channel="board:1", audiences={"all"})
+    blocks = parse(b"".join(response.streaming_content).decode())
+
+    keepalives = [b for b in blocks if b.get("comment") == "keepalive"]
+    assert keepalives
+    assert keepalives[0]["id"] == "2"
+    assert messages(blocks) == []
+
+
+def test_it_writes_multi_line_fragments_as_one_event():
+    text = live._format(seq=7, event="notes", data="<li>\n  one\r\n</li>")
+
+    assert parse(text) == [{"id": "7", "event": "notes", "data": "<li>\n  one\n</li>"}]
+    assert text.endswith("\n\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# The stream under ASGI (the hub)
+
+
+async def _read(response, *, until, timeout: float = 5.0) -> list[dict]:
+    """Read a streaming response until `until(blocks)` holds or the stream ends."""
+    text = ""
+    iterator = aiter(response.streaming_content)
+    try:
+        async with asyncio.timeout(timeout):
+            async for chunk in iterator:
+                text += chunk.decode()
+                if until(parse(text)):
+                    break
+    finally:
+        await iterator.aclose()
+    return parse(text)
+
+
+def asgi_get(query: dict | None = None, **headers):
+    return AsyncRequestFactory().get("/stream/", query or {}, **headers)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_follows_new_events_through_the_hub(fast):
+    fast.LIVE_STREAM_MAX_SECONDS = 10
+    publish("board:1", "<p>before</p>")
+
+    async def scenario():
+        response = live.stream_response(
+            asgi_get({"after": "1"}), channel="board:1", audiences={"all", "participant:1"}
+        )
+        reading = asyncio.create_task(_read(response, until=lambda b: len(messages(b)) >= 2))
+        await asyncio.sleep(0.1)
+        await asyncio.to_thread(publish, "board:1", "<p>not mine</p>", audience="participant:2")
+        await asyncio.to_thread(publish, "board:1", "<p>mine</p>", audience="participant:1")
+        await asyncio.to_thread(publish, "board:1", "<p>everyone's</p>")
+        return await reading
+
+    blocks = asyncio.run(scenario())
+
+    assert [(b["id"], b["data"]) for b in messages(blocks)] == [
+        ("3", "<p>mine</p>"),
+        ("4", "<p>everyone's</p>"),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_reads_once_per_tick_for_every_stream_of_a_process(fast):
+    fast.LIVE_STREAM_MAX_SECONDS = 10
+    fast.LIVE_TICK_SECONDS = 0.1
+    publish("board:1", "<p>0</p>")
+
+    async def scenario():
+        responses = [
+            live.stream_response(asgi_get({"after": "1"}), channel="board:1", audiences={"all"})
+            for _ in range(50)
+        ]
+        readers = [
+            asyncio.create_task(_read(r, until=lambda b: len(messages(b)) >= 1)) for r in responses
+        ]
+        await asyncio.sleep(0.3)
+        hub = live.hub()
+        queries_before = hub.queries
+        await asyncio.sleep(1.0)
+        idle_queries = hub.queries - queries_before
+        await asyncio.to_thread(publish, "board:1", "<p>1</p>")
+        results = await asyncio.gather(*readers)
+        return idle_queries, results
+
+    idle_queries, results = asyncio.run(scenario())
+
+    # About ten ticks in a second, one query each, whatever the number of streams.
+    assert 5 <= idle_queries <= 12
+    assert all([b["data"] for b in messages(r)] == ["<p>1</p>"] for r in results)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_resets_a_hub_stream_that_falls_too_far_behind(fast):
+    fast.LIVE_REPLAY_LIMIT = 3
+    for n in range(5):
+        publish("board:1", f"<p>{n}</p>")
+
+    async def scenario():
+        response = live.stream_response(
+            asgi_get(HTTP_LAST_EVENT_ID="1"), channel="board:1", audiences={"all"}
+        )
+        return await _read(response, until=lambda b: bool(messages(b)))
+
+    blocks = asyncio.run(scenario())
+
+    assert messages(blocks) == [{"id": "5", "event": "reset", "data": "5"}]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_ends_a_hub_stream_after_its_lifetime_with_keepalives_before(fast):
+    fast.LIVE_KEEPALIVE_SECONDS = 0.05
+    fast.LIVE_STREAM_MAX_SECONDS = 0.5
+    publish("board:1", "<p>1</p>")
+
+    async def scenario():
+        response = live.stream_response(
+            asgi_get({"after": "1"}), channel="board:1", audiences=EVERYONE
+        )
+        started = asyncio.get_running_loop().time()
+        blocks = await _read(response, until=lambda b: False)
+        return blocks, asyncio.get_running_loop().time() - started, live.hub()
+
+    blocks, elapsed, hub = asyncio.run(scenario())
+
+    assert 0.4 <= elapsed < 2
+    assert sum(b.get("comment") == "keepalive" for b in blocks) >= 3
+    assert hub.channels == {}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_lets_go_of_a_stream_whose_client_left(fast):
+    fast.LIVE_STREAM_MAX_SECONDS = 10
+
+    async def scenario():
+        response = live.stream_response(
+            asgi_get({"after": "0"}), channel="board:1", audiences=EVERYONE
+        )
+        iterator = aiter(response.streaming_content)
+        await anext(iterator)  # retry
+        hub = live.hub()
+        assert set(hub.channels) == {"board:1"}
+        await iterator.aclose()  # what Django does when the client disconnects
+        return hub
+
+    hub = asyncio.run(scenario())
+
+    assert hub.channels == {}
