@@ -69,7 +69,8 @@ run: install
 	env $(PROD) $(MANAGE) db_worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
 	env $(PROD) $(UV) run gunicorn config.wsgi:application \
-		--bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile -
+		--bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile - \
+		--logger-class config.gunicorn.RedactingLogger
 
 # test: everything CI checks; the first failure stops it. PostgreSQL runs too when reachable.
 test: install

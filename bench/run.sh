@@ -53,7 +53,8 @@ fi
 # No control socket: its default path is shared with any other gunicorn run by this user.
 $UV run --no-sync gunicorn config.wsgi:application \
     --bind "127.0.0.1:$PORT" --workers "$WORKERS" --graceful-timeout 5 --no-control-socket \
-    --pid "$WORK/gunicorn.pid" >"$WORK/gunicorn.log" 2>&1 &
+    --pid "$WORK/gunicorn.pid" --logger-class config.gunicorn.RedactingLogger \
+    >"$WORK/gunicorn.log" 2>&1 &
 SERVER_PID=$!
 
 server_log() {
