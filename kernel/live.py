@@ -19,11 +19,12 @@ the page applies it wherever it lands. An audience is a string: "all", "facilita
 (say {"all", "participant:17"}) and receives only events for one of them. Callers decide
 who may open a stream: these helpers check nothing but their arguments.
 
-The page, for a board rendered at seq 41 (static/js/live.js and the vendored htmx SSE
-extension do the rest: resume, jittered reconnects, reset, polling fallback)::
+The page, for a board rendered at seq 41, with `{% include "kernel/live_assets.html" %}` in
+its head (static/js/live.js and the vendored htmx SSE extension do the rest: resume,
+jittered reconnects, reset, polling fallback; live.js says more)::
 
-    <div hx-ext="sse" sse-connect="{stream url}?after=41" data-live-poll="{poll url}"
-         data-live-reset="{board url}" data-live-reset-target="#board">
+    <div id="board-live" hx-ext="sse" sse-connect="{stream url}?after=41"
+         data-live-poll="{poll url}" data-live-reset="{url of this fragment, fresh}">
       <div sse-swap="message" hx-swap="none"></div>
     </div>
 
