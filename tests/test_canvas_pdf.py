@@ -1,43 +1,75 @@
-"""Canvas exports: GET /o/<org>/journey/<n>/canvas.pdf (one step) and
-GET /o/<org>/journey/canvases.pdf (cover, journey map and every canvas)."""
+"""The canvases PDF, as journey.exports renders it in the export worker: one canvas, or every
+canvas with a cover and the journey map (templates/journey/pdf/canvases.html).
+
+Asking for an export, its progress page and the download are tested in tests/test_exports.py.
+"""
 
 import io
 
 import pytest
-from django.urls import reverse
 from pypdf import PdfReader
 
+from journey import exports as journey_exports
 from journey.models import StepDefinition
 from journey.selectors import journey_step
 from journey.services import canvas_save
+from journey.testing import canvas_fill_to_limits
+from organisations.exports import ExportFailed
+from organisations.models import Export
 from organisations.roles import Role
+from tests.conftest import member_actor
 
 # An export must open no socket; tests that care read the record.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_network")]
 
 LOCAL_SERVICE = "http://127.0.0.1:9/"
+# The canvases' bottom page margin (static/css/pdf.css): only the footer may print below it.
+BOTTOM_MARGIN_PT = 13 * 72 / 25.4
+
+
+@pytest.fixture(autouse=True)
+def in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Lay the PDF out in the test's process, not the forked child the worker uses: what the
+    child records (sockets, fetched URLs) never reaches the test."""
+    monkeypatch.setattr(journey_exports, "in_child", lambda func, *args, on_wait=None: func(*args))
 
 
 def _save(organisation, number: int, author, **content) -> None:
     canvas = journey_step(organisation, number).canvas
-    canvas_save(canvas=canvas, content=content, base_version=canvas.version, author=author)
+    canvas_save(
+        canvas=canvas,
+        content=content,
+        base_version=canvas.version,
+        actor=member_actor(author, organisation),
+    )
 
 
-def _text(response) -> str:
-    """The PDF's text with whitespace collapsed, so wrapped lines still read as one."""
-    pages = PdfReader(io.BytesIO(response.content)).pages
-    return " ".join(" ".join(page.extract_text() for page in pages).split())
+def _report(percent: int, stage: str) -> None:
+    """The renderers report progress to the export row; these tests have none to update."""
 
 
-def _step_url(organisation, number: int = 3) -> str:
-    return reverse("journey:canvas_pdf", kwargs={"org_slug": organisation.slug, "number": number})
+def _canvas_pdf(organisation, number: int = 3) -> bytes:
+    export = Export(
+        organisation=organisation, kind=journey_exports.CANVAS, params={"number": number}
+    )
+    return journey_exports.render_canvas(export, _report)
 
 
-def _journey_url(organisation) -> str:
-    return reverse("journey:pdf", kwargs={"org_slug": organisation.slug})
+def _canvases_pdf(organisation) -> bytes:
+    export = Export(organisation=organisation, kind=journey_exports.CANVASES, params={})
+    return journey_exports.render_canvases(export, _report)
 
 
-def test_it_exports_one_canvas_as_a_pdf_download(organisation, members, facilitator_client) -> None:
+def _pages(pdf: bytes) -> list[str]:
+    """Each page's text with whitespace collapsed, so wrapped lines still read as one."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def _text(pdf: bytes) -> str:
+    return " ".join(_pages(pdf))
+
+
+def test_it_exports_one_canvas(organisation, members) -> None:
     _save(
         organisation,
         3,
@@ -46,33 +78,26 @@ def test_it_exports_one_canvas_as_a_pdf_download(organisation, members, facilita
         items=[{"who": "Data office", "stance": "Keen", "approach": "Weekly demo"}],
     )
 
-    response = facilitator_client.get(_step_url(organisation))
+    pdf = _canvas_pdf(organisation)
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="acme-step-3-canvas.pdf"'
-    assert response.content.startswith(b"%PDF-")
-    text = _text(response)
+    assert pdf.startswith(b"%PDF-")
+    text = _text(pdf)
     assert "Stakeholder alignment" in text
     assert "Finance is wary of the cost." in text
     assert "Data office" in text
     assert "Getting off the ground" not in text
 
 
-def test_it_exports_every_canvas_with_a_cover_and_the_journey_map(
-    organisation, members, facilitator_client
-) -> None:
+def test_it_exports_every_canvas_with_a_cover_and_the_journey_map(organisation, members) -> None:
     _save(organisation, 17, members[Role.MEMBER], decisions="Review the mesh every quarter.")
     step = journey_step(organisation, 1)
     step.status = "done"
     step.save(update_fields=["status"])
 
-    response = facilitator_client.get(_journey_url(organisation))
+    pdf = _canvases_pdf(organisation)
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="acme-journey-canvases.pdf"'
-    text = _text(response)
+    assert pdf.startswith(b"%PDF-")
+    text = _text(pdf)
     assert "Acme Health" in text
     assert "Data mesh journey: reflection canvases" in text
     assert "6% of the applicable steps done" in text
@@ -83,14 +108,29 @@ def test_it_exports_every_canvas_with_a_cover_and_the_journey_map(
     assert "Review the mesh every quarter." in text
 
 
-def test_it_gives_every_step_its_own_page(organisation, facilitator_client) -> None:
-    response = facilitator_client.get(_journey_url(organisation))
+def test_it_gives_every_step_its_own_page(organisation) -> None:
+    pages = _pages(_canvases_pdf(organisation))
 
     # The cover plus at least one page per canvas.
-    assert len(PdfReader(io.BytesIO(response.content)).pages) >= 18
+    assert len(pages) >= 18
+    # After the cover, each canvas's heading is on a page of its own.
+    first_pages = {
+        next(i for i, text in enumerate(pages[1:]) if f"{number} {title}" in text)
+        for number, title in StepDefinition.objects.values_list("number", "title")
+    }
+    assert len(first_pages) == StepDefinition.objects.count()
 
 
-def test_it_prints_html_in_a_canvas_as_text(organisation, members, facilitator_client) -> None:
+def test_it_heads_and_foots_every_page(organisation) -> None:
+    pages = _pages(_canvases_pdf(organisation))
+
+    for number, text in enumerate(pages, start=1):
+        assert "Acme Health: reflection canvases" in text
+        assert "Exported " in text
+        assert f"Page {number} of {len(pages)}" in text
+
+
+def test_it_prints_html_in_a_canvas_as_text(organisation, members) -> None:
     _save(
         organisation,
         3,
@@ -99,16 +139,14 @@ def test_it_prints_html_in_a_canvas_as_text(organisation, members, facilitator_c
         risks="<b>bold</b> & <i>brave</i>",
     )
 
-    response = facilitator_client.get(_step_url(organisation))
+    text = _text(_canvas_pdf(organisation))
 
-    assert response.status_code == 200
-    text = _text(response)
     assert "<script>alert(1)</script>" in text
     assert "<b>bold</b> & <i>brave</i>" in text
 
 
 def test_it_fetches_no_link_saved_in_a_canvas(
-    organisation, members, facilitator_client, no_network, pdf_fetches
+    organisation, members, no_network, pdf_fetches
 ) -> None:
     _save(
         organisation,
@@ -118,42 +156,67 @@ def test_it_fetches_no_link_saved_in_a_canvas(
         today=f"See {LOCAL_SERVICE}x.png",
     )
 
-    response = facilitator_client.get(_step_url(organisation))
+    pdf = _canvas_pdf(organisation)
 
-    assert response.status_code == 200
-    assert LOCAL_SERVICE in _text(response)
+    assert LOCAL_SERVICE in _text(pdf)
     assert no_network == []
     fetched = [url for url, _ in pdf_fetches]
     assert not [url for url in fetched if "127.0.0.1" in url]
-    # The stylesheet still comes from the app's static files.
+    # The stylesheets still come from the app's static files.
     assert any(url.endswith("css/pdf.css") for url in fetched)
+    assert any(url.endswith("css/pdf-base.css") for url in fetched)
 
 
-def test_it_returns_404_for_an_unknown_step(organisation, facilitator_client) -> None:
-    assert facilitator_client.get(_step_url(organisation, 99)).status_code == 404
+def test_it_fails_with_a_message_for_an_unknown_step(organisation) -> None:
+    with pytest.raises(ExportFailed, match="There is no step 99"):
+        _canvas_pdf(organisation, 99)
 
 
-@pytest.mark.parametrize("which", ["one canvas", "every canvas"])
-def test_it_hides_another_organisations_canvases(
-    organisation, other_organisation, outsider, client_as, which
-) -> None:
-    url = _step_url(organisation) if which == "one canvas" else _journey_url(organisation)
-
-    response = client_as(outsider).get(url)
-
-    assert response.status_code == 404
-    assert response["Content-Type"] != "application/pdf"
-
-
-def test_it_exports_only_the_organisation_in_the_url(
-    organisation, other_organisation, members, outsider, client_as
+def test_it_exports_only_the_organisation_asked_for(
+    organisation, other_organisation, members, outsider
 ) -> None:
     _save(other_organisation, 3, outsider, today="Globex secret plan.")
     _save(organisation, 3, members[Role.MEMBER], today="Acme plan.")
 
-    response = client_as(members[Role.EXECUTIVE]).get(_journey_url(organisation))
+    text = _text(_canvases_pdf(organisation))
 
-    assert response.status_code == 200
-    text = _text(response)
     assert "Acme plan." in text
     assert "Globex" not in text
+
+
+def test_it_prints_all_of_a_canvas_filled_to_the_forms_limits(organisation) -> None:
+    canvas_fill_to_limits(step=journey_step(organisation, 3))
+
+    pdf = _canvas_pdf(organisation)
+
+    pages = _pages(pdf)
+    text = " ".join(pages)
+    for key in ["today", "decisions", "assumptions", "risks", "open_questions"]:
+        assert f"{key} paragraph 1 " in text
+        assert f"{key} paragraph 9 " in text
+    for row in range(1, 51):
+        # Odd rows are prose, even rows one unbroken run that has to wrap inside its cell.
+        for label in ["action", "who", "stance", "approach", "link"]:
+            assert f"{label}{row}{' ' if row % 2 else '_'}" in text
+        assert f"owner{row} " in text
+        assert f"https://wiki.example/{row}/" in text.replace(" ", "")
+    # Every page after the first says which step it continues.
+    assert len(pages) > 1
+    assert "(continued)" not in pages[0]
+    assert all("Step 3 · Stakeholder alignment (continued)" in p for p in pages[1:])
+    assert _text_below_the_bottom_margin(pdf) == []
+
+
+def _text_below_the_bottom_margin(pdf: bytes) -> list[tuple[int, str]]:
+    """(page, text) of everything printed below the bottom margin except the footer."""
+    found: list[tuple[int, str]] = []
+    for number, page in enumerate(PdfReader(io.BytesIO(pdf)).pages, start=1):
+
+        def visit(text, cm, tm, font, size, number=number):
+            y = tm[5] * cm[3] + cm[5]
+            footer = text.startswith(("Exported ", "Page "))
+            if text.strip() and y < BOTTOM_MARGIN_PT and not footer:
+                found.append((number, text))
+
+        page.extract_text(visitor_text=visit)
+    return found
