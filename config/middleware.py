@@ -24,12 +24,12 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 # The app uses none of these browser features; a page (or anything injected into one) may not.
+# Only names Chromium recognises: an unknown one is a console warning on every page.
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in [
         "accelerometer",
         "autoplay",
-        "bluetooth",
         "camera",
         "display-capture",
         "encrypted-media",
