@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kernel.http import client_ip
@@ -17,11 +18,12 @@ from organisations.access import (
     guest_session_add,
     organisation_view,
 )
+from organisations.exports import export_redirect, export_request
 from organisations.roles import Action, GuestKind
 from organisations.services import GrantRefused, guest_grant_redeem
 
+from . import report, scoring, selectors
 from . import results as round_results
-from . import scoring, selectors
 from .forms import AxisAnswerForm, LinkForm, RespondentsForm, RoundForm, RoundStatusForm
 from .models import Respondent, Response, Round
 from .services import (
@@ -94,7 +96,11 @@ def round_list(request: OrganisationRequest) -> HttpResponse:
     for round in rounds:
         round.mine = mine.get(round.pk)
         round.unfinished = round.started - round.answered
-    context = {"rounds": rounds, "can_manage": request.actor.can(Action.ASSESSMENT_MANAGE)}
+    context = {
+        "rounds": rounds,
+        "can_manage": request.actor.can(Action.ASSESSMENT_MANAGE),
+        "can_report": request.actor.can(Action.REPORT_VIEW),
+    }
     return render(request, "assessments/round_list.html", context)
 
 
@@ -319,6 +325,7 @@ def round_results_view(request: OrganisationRequest, round_id: int) -> HttpRespo
     round = _get_round_for_member(request, round_id)
     context = round_results.results_context(round=round, organisation=request.organisation)
     context["can_manage"] = request.actor.can(Action.ASSESSMENT_MANAGE)
+    context["can_report"] = request.actor.can(Action.REPORT_VIEW)
     return render(request, "assessments/results.html", context)
 
 
@@ -597,3 +604,25 @@ def respondent_link_open(request: HttpRequest, token: str) -> HttpResponse:
         org_slug=respondent.round.organisation.slug,
         respondent_id=respondent.pk,
     )
+
+
+@never_cache
+@require_GET
+@organisation_view(Action.REPORT_VIEW)
+def maturity_report(request: OrganisationRequest) -> HttpResponse:
+    """What the executive maturity report will say, and the button that makes its PDF."""
+    context = report.report_context(request.organisation)
+    return render(request, "assessments/report.html", context)
+
+
+@require_POST
+@organisation_view(Action.REPORT_VIEW)
+def maturity_report_pdf(request: OrganisationRequest) -> HttpResponse:
+    export = export_request(
+        organisation=request.organisation,
+        actor=request.actor,
+        kind=report.KIND,
+        params={},
+        title=report.TITLE,
+    )
+    return export_redirect(request, export)

@@ -21,6 +21,10 @@ class Progress:
         return self.total - self.not_applicable
 
     @property
+    def not_started(self) -> int:
+        return self.applicable - self.done - self.in_progress
+
+    @property
     def percent(self) -> int:
         """Share of the applicable steps that are done; steps set aside do not count against."""
         if self.applicable == 0:

@@ -28,8 +28,12 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django_htmx.http import HttpResponseClientRedirect
 from django_tasks import task
 
 from .access import Actor
@@ -301,3 +305,14 @@ def in_child(
         logger.error("Export rendering failed in the child process: %s", value)
         raise ExportFailed(UNEXPECTED_FAILURE)
     return value
+
+
+def export_redirect(request: HttpRequest, export: Export) -> HttpResponse:
+    """Send the person who asked for `export` to its progress page (the whole tab, under htmx)."""
+    url = reverse(
+        "exports:detail",
+        kwargs={"org_slug": export.organisation.slug, "export_id": export.pk},
+    )
+    if getattr(request, "htmx", False):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)

@@ -42,6 +42,12 @@ class Action(StrEnum):
     ASSESSMENT_VIEW = "assessment.view"
     ASSESSMENT_MANAGE = "assessment.manage"
 
+    REPORT_VIEW = "report.view"
+    CHAMPIONS_VIEW = "champions.view"
+    CHAMPIONS_EDIT = "champions.edit"
+    WORKSHOP_VIEW = "workshop.view"
+    WORKSHOP_RUN = "workshop.run"
+    BOARD_CONTRIBUTE = "board.contribute"
 
 _EVERY_ROLE = frozenset(Role.values)
 _PLANNERS = frozenset({Role.OWNER, Role.FACILITATOR, Role.CHAMPION})
@@ -63,6 +69,18 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.ASSESSMENT_VIEW: _EVERY_ROLE,
     Action.ASSESSMENT_MANAGE: _PLANNERS,
 }
+    # The executive maturity report gathers every canvas risk and readiness comment in one
+    # document meant for a steering meeting; members contribute but do not get the digest.
+    Action.REPORT_VIEW: _PLANNERS | {Role.EXECUTIVE},
+    Action.CHAMPIONS_VIEW: _EVERY_ROLE,
+    # Executives read the champions' tools to see whether the adoption moves; they change nothing.
+    Action.CHAMPIONS_EDIT: _PLANNERS,
+    Action.WORKSHOP_VIEW: _EVERY_ROLE,
+    Action.WORKSHOP_RUN: frozenset({Role.OWNER, Role.FACILITATOR}),
+    # Executives stay read-only across the organisation: they watch any board, and write on
+    # one only after joining that workshop with its code, which gives them a grant for it
+    # alone. The facilitator who hands out the code decides; no other board opens to them.
+    Action.BOARD_CONTRIBUTE: _PLANNERS | {Role.MEMBER},
 
 # The only actions a grant of each kind may ever carry; a grant narrows this further. A
 # respondent's link can never carry a workshop action, whatever is stored on the grant.

@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from organisations.access import Actor
@@ -15,6 +16,15 @@ pytest_plugins = ["kernel.testing"]
 
 PASSWORD = "correct-horse-battery-42"
 _emails = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counters live in the cache: one test's attempts must not lock out the next."""
+    yield
+    cache.clear()
+
+
 
 
 def make_user(name: str = "", email: str = "") -> User:

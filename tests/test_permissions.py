@@ -198,6 +198,9 @@ ACCESS_CASES = [
     Case("assessments:results", "GET", Action.ASSESSMENT_VIEW, kwargs=_round),
     Case("assessments:answer", "GET", Action.ASSESSMENT_RESPOND, kwargs=_own_answers),
     Case("assessments:answer", "POST", Action.ASSESSMENT_RESPOND, kwargs=_own_answers),
+    Case("assessments:report", "GET", Action.REPORT_VIEW),
+    # Only enqueues: the real PDF is made once, in tests/test_maturity_report.py.
+    Case("assessments:report_pdf", "POST", Action.REPORT_VIEW),
     Case(
         "assessments:answer_axis",
         "POST",
