@@ -473,3 +473,19 @@ def test_it_tells_an_anonymous_round_apart_on_the_page(organisation, champion):
     body = client.get(answer_path(round.respondents.get())).content.decode()
 
     assert "This round is anonymous" in body
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {f"{AXIS}-level": "high", f"{AXIS}-base": "not a number"},
+        {f"{AXIS}-level": "high"},
+        {f"{AXIS}-level": "high", f"{AXIS}-base": "-1"},
+        {f"{AXIS}-level": ["high", "low"], f"{AXIS}-base": "0", f"{AXIS}-comment": "\x00"},
+    ],
+)
+def test_it_answers_malformed_input_with_a_400_and_saves_nothing(kim_client, kim, data):
+    for path in (answer_path(kim), answer_path(kim, AXIS)):
+        response = kim_client.post(path, data, **HTMX)
+        assert response.status_code == 400, path
+    assert _response(kim) is None

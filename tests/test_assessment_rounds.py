@@ -497,3 +497,37 @@ def test_it_lets_a_new_member_be_asked_later(organisation, round_, champion_clie
     )
 
     assert round_.respondents.filter(user=late).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("status", {"status": "closed", "version": "abc"}),
+        ("status", {"status": "closed"}),
+        ("add_people", {"members": ["not-an-id"]}),
+        ("add_people", {"outsiders": "x" * 20_001}),
+    ],
+)
+def test_it_refuses_malformed_changes_to_a_round_with_a_400(
+    organisation, round_, champion_client, name, data
+):
+    response = champion_client.post(_url(name, organisation, round_id=round_.pk), data, **HTMX)
+
+    assert response.status_code == 400
+    round_.refresh_from_db()
+    assert round_.version == 1
+    assert round_.respondents.count() == 3
+
+
+def test_it_refuses_an_unknown_instrument(organisation, champion_client):
+    data = _new_round_data(instrument="999999", outsiders="Kim, kim@example.com")
+
+    response = champion_client.post(_url("new", organisation), data)
+
+    assert response.status_code == 400
+    assert Round.objects.count() == 0
+
+
+def test_it_hides_a_round_that_does_not_exist(organisation, champion_client):
+    assert champion_client.get(_url("round", organisation, round_id=999999)).status_code == 404
+    assert champion_client.get(_url("results", organisation, round_id=999999)).status_code == 404
