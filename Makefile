@@ -49,7 +49,8 @@ install:
 	fi
 
 # run: migrate, load the demo organisation, collect static files, then serve with gunicorn
-# and run the background export worker beside it.
+# (uvicorn workers: ASGI, for the live boards' streams) and run the background export worker
+# beside it.
 run: install
 	$(PROD) $(MANAGE) migrate --noinput
 	$(PROD) $(MANAGE) createcachetable
@@ -68,9 +69,9 @@ run: install
 	@# gunicorn; the trap then stops the worker too, whatever way the shell ends.
 	env $(PROD) $(MANAGE) db_worker & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
-	env $(PROD) $(UV) run gunicorn config.wsgi:application \
+	env $(PROD) $(UV) run gunicorn config.asgi:application -k uvicorn_worker.UvicornWorker \
 		--bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) --access-logfile - \
-		--logger-class config.gunicorn.RedactingLogger
+		--logger-class config.gunicorn.RedactingLogger --graceful-timeout 5
 
 # test: everything CI checks; the first failure stops it. PostgreSQL runs too when reachable.
 test: install

@@ -11,8 +11,9 @@ from organisations.models import Membership, Organisation, User
 from organisations.roles import Role
 from organisations.services import organisation_create
 
-# The PDF fixtures (no_network, pdf_fetches) live beside kernel.pdf, shared by every app.
-pytest_plugins = ["kernel.testing"]
+# The PDF fixtures (no_network, pdf_fetches) live beside kernel.pdf, shared by every app;
+# export_worker (a real task worker in a thread, for browser tests) beside the exports.
+pytest_plugins = ["kernel.testing", "organisations.testing"]
 
 PASSWORD = "correct-horse-battery-42"
 _emails = itertools.count(1)

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import close_old_connections, connection, transaction
-from django.test import AsyncRequestFactory, RequestFactory
+from django.test import AsyncClient, AsyncRequestFactory, RequestFactory
 
 from kernel import live
 from kernel.models import LiveChannel, LiveEvent
@@ -428,3 +428,31 @@ def test_it_lets_go_of_a_stream_whose_client_left(fast):
     hub = asyncio.run(scenario())
 
     assert hub.channels == {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Served over ASGI (config/asgi.py): sync views and static files keep working
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_serves_sync_pages_and_static_files_over_asgi(settings):
+    settings.WHITENOISE_USE_FINDERS = True  # the files are not collected in tests
+
+    async def scenario():
+        client = AsyncClient()
+        return [
+            await client.get("/healthz"),
+            await client.get("/accounts/login/"),
+            await client.get("/static/js/live.js"),
+        ]
+
+    health, login, script = asyncio.run(scenario())
+
+    assert health.status_code == 200
+    assert login.status_code == 200
+    assert b"<form" in login.content
+    assert "Content-Security-Policy" in login
+    assert script.status_code == 200
+    assert b"createEventSource" in b"".join(
+        [script.content] if not script.streaming else list(script.streaming_content)
+    )

@@ -101,7 +101,10 @@ TEMPLATES = [
 
 def database_config() -> dict:
     if url := os.environ.get("DATABASE_URL"):
-        return dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+        # Served over ASGI, a request's sync code runs on a thread that ends with the request,
+        # so a connection kept for later is never reused and only piles up: Django's
+        # documentation says to turn persistent connections off under ASGI.
+        return dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -174,6 +177,19 @@ INVITATION_MAX_AGE_DAYS = env_int("INVITATION_MAX_AGE_DAYS", 14)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Longest an export may spend turning its document into a file before it fails with a message.
 EXPORT_TIME_BUDGET_SECONDS = env_int("EXPORT_TIME_BUDGET_SECONDS", 120)
+
+# Live boards (kernel/live.py). On SQLite every worker process looks for new events once per
+# tick; on PostgreSQL NOTIFY wakes it, and the slower tick only covers a lost LISTEN. A
+# stream sends a keepalive comment when quiet, ends after its lifetime (the browser
+# reconnects and resumes), and tells a client further behind than the replay limit to
+# re-fetch the board. Events older than a day, or beyond the last 5000 of a channel, go.
+LIVE_TICK_SECONDS = float(os.environ.get("LIVE_TICK_SECONDS", 0.5))
+LIVE_NOTIFY_TICK_SECONDS = float(os.environ.get("LIVE_NOTIFY_TICK_SECONDS", 5))
+LIVE_KEEPALIVE_SECONDS = float(os.environ.get("LIVE_KEEPALIVE_SECONDS", 15))
+LIVE_STREAM_MAX_SECONDS = float(os.environ.get("LIVE_STREAM_MAX_SECONDS", 600))
+LIVE_REPLAY_LIMIT = env_int("LIVE_REPLAY_LIMIT", 500)
+LIVE_KEEP_PER_CHANNEL = env_int("LIVE_KEEP_PER_CHANNEL", 5000)
+LIVE_KEEP_SECONDS = env_int("LIVE_KEEP_SECONDS", 24 * 60 * 60)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
