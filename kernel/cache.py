@@ -94,11 +94,12 @@ class DatabaseCache(DjangoDatabaseCache):
 
     @staticmethod
     def _expiry(timeout: float | None) -> datetime:
+        # As Django's DatabaseCache stores it: whole seconds, datetime.max for "never".
         if timeout is None:
-            return datetime.max
-        return datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None).replace(
-            microsecond=0
-        )
+            expiry = datetime.max
+        else:
+            expiry = datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None)
+        return expiry.replace(microsecond=0)
 
     def _cull_if_full(self, db: str, cursor, now: datetime) -> None:
         cursor.execute(f"SELECT COUNT(*) FROM {connections[db].ops.quote_name(self._table)}")  # noqa: S608

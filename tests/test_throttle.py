@@ -256,6 +256,13 @@ def test_it_adds_only_when_the_key_is_missing_or_expired(db_cache):
     assert db_cache.get("k") == "fresh"
 
 
+def test_it_adds_a_key_that_never_expires(db_cache):
+    assert db_cache.add("forever", 1, timeout=None)
+
+    assert db_cache.incr("forever") == 2
+    assert _expires("forever").year == 9999
+
+
 def test_it_throttles_on_the_database_cache(db_cache):
     throttle = Throttle("db", limit=2, window=900)
 
