@@ -15,10 +15,12 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from assessments.models import Respondent
 from assessments.testing import open_round
 from journey.selectors import journey_step
 from journey.services import canvas_save
 from organisations.models import Export, Membership, Organisation, User
+from organisations.access import SESSION_GRANTS
 from organisations.roles import GUEST_KIND_ACTIONS, PERMISSIONS, Action, GuestKind, Role
 from organisations.services import invitation_create
 
@@ -353,3 +355,33 @@ def test_it_documents_every_organisation_url_with_its_methods_and_action():
         url = "/" + re.sub(r"<\w+:(\w+)>", r"<\1>", routes[case.name])
         expected.setdefault(case.name, (url, set(), case.action.value))[1].add(case.method)
     assert documented == expected
+
+
+# --- guests: the matrix's guest columns ---------------------------------------------------------
+
+
+def _respondent_guest(world: World) -> Client:
+    """An outsider who followed their personal link: holds only their respondent's grant."""
+    client = Client()
+    session = client.session
+    session[SESSION_GRANTS] = [Respondent.objects.get(pk=world.outsider_respondent_id).grant_id]
+    session.save()
+    return client
+
+
+def _is_respondent_target(case: Case, world: World) -> bool:
+    target = resolve(_path(case, world)).func.guest_target
+    return target is not None and target.kind == GuestKind.ASSESSMENT_RESPONDENT
+
+
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_it_opens_to_a_respondent_guest_only_their_own_target(case, world):
+    client = _respondent_guest(world)
+    if not _is_respondent_target(case, world):
+        assert _request(client, case, world).status_code == 404
+        return
+    theirs = replace(world, respondent_ids={world.role: world.outsider_respondent_id})
+
+    assert _request(client, case, theirs).status_code not in (403, 404)
+    # The same page for somebody else's answers does not exist, as far as the guest can tell.
+    assert _request(client, case, world).status_code == 404
