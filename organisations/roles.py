@@ -26,6 +26,7 @@ class GuestKind(models.TextChoices):
     """What a guest grant is for; each kind names the one kind of object its target is."""
 
     ASSESSMENT_RESPONDENT = "assessment_respondent", "Assessment respondent"
+    WORKSHOP_PARTICIPANT = "workshop_participant", "Workshop participant"
 
 
 class Action(StrEnum):
@@ -41,13 +42,13 @@ class Action(StrEnum):
     ASSESSMENT_RESPOND = "assessment.respond"
     ASSESSMENT_VIEW = "assessment.view"
     ASSESSMENT_MANAGE = "assessment.manage"
-
     REPORT_VIEW = "report.view"
     CHAMPIONS_VIEW = "champions.view"
     CHAMPIONS_EDIT = "champions.edit"
     WORKSHOP_VIEW = "workshop.view"
     WORKSHOP_RUN = "workshop.run"
     BOARD_CONTRIBUTE = "board.contribute"
+
 
 _EVERY_ROLE = frozenset(Role.values)
 _PLANNERS = frozenset({Role.OWNER, Role.FACILITATOR, Role.CHAMPION})
@@ -68,7 +69,6 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.ASSESSMENT_RESPOND: _EVERY_ROLE,
     Action.ASSESSMENT_VIEW: _EVERY_ROLE,
     Action.ASSESSMENT_MANAGE: _PLANNERS,
-}
     # The executive maturity report gathers every canvas risk and readiness comment in one
     # document meant for a steering meeting; members contribute but do not get the digest.
     Action.REPORT_VIEW: _PLANNERS | {Role.EXECUTIVE},
@@ -81,11 +81,14 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     # one only after joining that workshop with its code, which gives them a grant for it
     # alone. The facilitator who hands out the code decides; no other board opens to them.
     Action.BOARD_CONTRIBUTE: _PLANNERS | {Role.MEMBER},
+}
 
 # The only actions a grant of each kind may ever carry; a grant narrows this further. A
 # respondent's link can never carry a workshop action, whatever is stored on the grant.
 GUEST_KIND_ACTIONS: dict[str, frozenset[Action]] = {
     GuestKind.ASSESSMENT_RESPONDENT: frozenset({Action.ASSESSMENT_RESPOND}),
+    # A participant sees their workshop's boards and writes on them, nothing else.
+    GuestKind.WORKSHOP_PARTICIPANT: frozenset({Action.WORKSHOP_VIEW, Action.BOARD_CONTRIBUTE}),
 }
 GUEST_ACTIONS: frozenset[Action] = frozenset().union(*GUEST_KIND_ACTIONS.values())
 
@@ -95,6 +98,11 @@ GUEST_ENDED_MESSAGES: dict[str, tuple[str, str]] = {
         "This link is no longer valid",
         "The survey it opened has been closed, or the link was withdrawn. If you still want "
         "to answer, ask the person who sent it for a new link.",
+    ),
+    GuestKind.WORKSHOP_PARTICIPANT: (
+        "This workshop has ended",
+        "Its boards are closed, so there is nothing more to add. The facilitator will share "
+        "what came out of it. Thank you for taking part.",
     ),
 }
 
