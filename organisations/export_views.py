@@ -43,6 +43,9 @@ def _progress_context(export: Export) -> dict:
         "slow_to_start": export.status == Export.Status.QUEUED
         and now - export.created_at > SLOW_TO_START,
         "kept_until": export.finished_at + KEEP_FOR if export.finished_at else None,
+        "running_seconds": int((now - export.started_at).total_seconds())
+        if export.started_at
+        else 0,
     }
 
 

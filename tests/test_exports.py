@@ -17,6 +17,7 @@ from django_tasks import default_task_backend
 from pypdf import PdfReader
 
 from journey.selectors import journey_step
+from journey.testing import canvas_fill_to_limits
 from organisations import exports
 from organisations.access import Actor
 from organisations.exports import (
@@ -515,3 +516,30 @@ def test_it_does_not_find_an_export_through_another_organisation(
 
     assert client_as(outsider).get(url).status_code == 200
     assert client_as(outsider).get(wrong).status_code == 404
+
+
+# --- a canvas at the form's limits ----------------------------------------------------------------
+
+
+def test_it_exports_a_canvas_filled_to_the_limits_without_holding_the_request(
+    organisation, facilitator_client
+):
+    step = journey_step(organisation, 3)
+    canvas_fill_to_limits(step=step)
+
+    started = time.monotonic()
+    response = facilitator_client.post(_step_url(organisation))
+    request_seconds = time.monotonic() - started
+
+    assert response.status_code == 302
+    assert request_seconds < 2
+    export = Export.objects.get()
+    started = time.monotonic()
+    assert export_run.call(export.pk) == "ready"
+    render_seconds = time.monotonic() - started
+    download = facilitator_client.get(_download_url(export))
+    assert download.status_code == 200
+    pdf = PdfReader(io.BytesIO(download.content))
+    assert len(pdf.pages) > 1
+    assert "today paragraph 1" in _pdf_text(download.content)
+    print(f"request {request_seconds:.2f} s, render {render_seconds:.1f} s, {len(pdf.pages)} pages")

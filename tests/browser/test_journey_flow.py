@@ -1,4 +1,7 @@
-"""The facilitator's journey: map, status, canvas, a conflict with a colleague, PDF export."""
+"""The facilitator's journey: map, status, canvas, a conflict with a colleague, PDF export
+through the progress page while a real export worker runs."""
+
+import re
 
 import pytest
 from django.core.management import call_command
@@ -8,6 +11,9 @@ from pypdf import PdfReader
 from .conftest import assert_accessible, login
 
 PASSWORD = "demo-password-2026"
+EXPORT_PAGE = re.compile(r"/o/acme/exports/\d+/$")
+# The worker lays out the PDF in a child process; the page must show the file by then.
+EXPORT_TIMEOUT_MS = 60_000
 
 
 @pytest.fixture
@@ -15,7 +21,7 @@ def demo(transactional_db):
     call_command("load_demo", verbosity=0)
 
 
-def test_it_runs_the_facilitators_journey_end_to_end(demo, page, new_context):
+def test_it_runs_the_facilitators_journey_end_to_end(demo, page, new_context, export_worker):
     login(page, "facilitator@acme.example", PASSWORD)
     page.goto("/o/acme/journey/")
     expect(page.get_by_role("heading", name="Data mesh journey")).to_be_visible()
@@ -70,10 +76,24 @@ def test_it_runs_the_facilitators_journey_end_to_end(demo, page, new_context):
     expect(page.locator(".revision")).to_have_count(3)
     assert_accessible(page)
 
-    # Export the canvas and find what was typed in the PDF.
+    # Export the canvas: the request only queues it, the progress page follows the worker
+    # (htmx polling) and offers the file, and what was typed is in the PDF.
     page.goto("/o/acme/journey/7/")
+    page.get_by_role("button", name="Export this canvas (PDF)").click()
+    expect(page).to_have_url(EXPORT_PAGE)
+    expect(
+        page.get_by_role("heading", name="Step 7 canvas: Milestones and measurements")
+    ).to_be_visible()
+    assert_accessible(page)
+    download_link = page.get_by_role("link", name="Download the file")
+    expect(download_link).to_be_visible(timeout=EXPORT_TIMEOUT_MS)
+    expect(page.get_by_role("heading", name="Your file is ready")).to_be_visible()
+    assert_accessible(page)
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download PDF").click()
+        download_link.click()
+    assert download_info.value.suggested_filename == (
+        "acme-step-7-canvas-milestones-and-measurements.pdf"
+    )
     pdf = PdfReader(download_info.value.path())
     text = " ".join(p.extract_text() for p in pdf.pages)
     assert "Milestones and measurements" in text
