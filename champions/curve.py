@@ -30,6 +30,12 @@ EXPAND_STEPS = 0.5
 # Extract: every step done, this share of the milestones done, and OKRs this far along.
 EXTRACT_MILESTONES = 0.75
 EXTRACT_OKR = 0.7
+READINESS_TEXT = {
+    "adopt": "The latest readiness round says to adopt now.",
+    "wait": "The latest readiness round says to wait: some preconditions are still low.",
+    "unknown": "The latest readiness round gives no verdict yet.",
+    None: "No readiness round has answers yet.",
+}
 # Within its phase a principle sits this far along at most: the end of a phase is the
 # start of the next, which only the rules can reach.
 WITHIN_MAX = 0.9
@@ -107,6 +113,8 @@ def place_principle(key: str, name: str, steps: Sequence[int], evidence: Evidenc
         if mine
         else "No milestone is tied to those steps yet.",
     ]
+
+    reasons.append(READINESS_TEXT.get(evidence.readiness, READINESS_TEXT[None]))
 
     expand_missing = []
     if step_share < EXPAND_STEPS:

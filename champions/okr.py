@@ -84,6 +84,11 @@ class Period:
     end: date
     label: str
 
+    @property
+    def key(self) -> str:
+        """ "2026-Q4": how a quarter is named in a URL."""
+        return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+
 
 def quarter_of(day: date) -> Period:
     """The calendar quarter `day` falls in: objectives are set per quarter by default."""

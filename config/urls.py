@@ -16,6 +16,7 @@ urlpatterns = [
                 path("journey/", include("journey.urls")),
                 path("exports/", include("organisations.export_urls")),
                 path("assessments/", include("assessments.urls")),
+                path("champions/", include("champions.urls")),
             ]
         ),
     ),

@@ -270,3 +270,37 @@ def test_it_draws_the_s_curve_from_corner_to_corner():
     assert curve.s_curve(1) == pytest.approx(1)
     assert curve.s_curve(0.5) == pytest.approx(0.5)
     assert curve.s_curve(0.2) < 0.2
+
+
+# --- Lean Value Tree --------------------------------------------------------------------------
+
+from champions import lvt  # noqa: E402
+
+TIERS = {1: "vision", 2: "goal", 3: "goal", 4: "bet", 5: "bet"}
+PARENTS = {1: None, 2: 1, 3: 1, 4: 2, 5: 3}
+
+
+def test_it_lets_a_bet_move_to_another_goal():
+    lvt.check_move(node=4, tier="bet", new_parent=3, tiers=TIERS, parents=PARENTS)
+
+
+def test_it_refuses_to_put_a_node_under_its_own_descendant():
+    with pytest.raises(lvt.InvalidTree, match="under itself"):
+        lvt.check_move(node=2, tier="goal", new_parent=4, tiers=TIERS, parents=PARENTS)
+
+
+def test_it_refuses_to_put_a_node_under_itself():
+    with pytest.raises(lvt.InvalidTree):
+        lvt.check_move(node=2, tier="goal", new_parent=2, tiers=TIERS, parents=PARENTS)
+
+
+def test_it_keeps_bets_under_goals():
+    with pytest.raises(lvt.InvalidTree, match="A bet belongs under a goal"):
+        lvt.check_move(node=4, tier="bet", new_parent=1, tiers=TIERS, parents=PARENTS)
+
+
+def test_it_puts_nothing_under_a_bet():
+    assert lvt.child_tier(None) == "vision"
+    assert lvt.child_tier("goal") == "bet"
+    with pytest.raises(lvt.InvalidTree):
+        lvt.child_tier("bet")

@@ -17,12 +17,14 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from assessments.models import Respondent
 from assessments.testing import open_round
+from champions.testing import champions_world
 from journey.selectors import journey_step
 from journey.services import canvas_save
 from organisations.models import Export, Membership, Organisation, User
 from organisations.access import SESSION_GRANTS
 from organisations.roles import GUEST_KIND_ACTIONS, PERMISSIONS, Action, GuestKind, Role
 from organisations.services import invitation_create
+from tests.conftest import member_actor
 
 DOC = Path(settings.BASE_DIR) / "docs" / "permissions.md"
 ORG_PREFIX = "o/<slug:org_slug>/"
@@ -100,6 +102,8 @@ class World:
     round_id: int = 0
     respondent_ids: dict[str, int] = field(default_factory=dict)
     outsider_respondent_id: int = 0
+    # Champions' objects by name (champions.testing.champions_world).
+    champion_ids: dict[str, int] = field(default_factory=dict)
 
 
 
@@ -139,6 +143,11 @@ def _own_answers(world: World) -> dict:
 
 def _round_person(world: World) -> dict:
     return {"round_id": world.round_id, "respondent_id": world.outsider_respondent_id}
+
+
+def _champion(ids: dict[str, str]) -> Callable[[World], dict]:
+    """URL kwargs naming champions' objects: {"objective_id": "objective"} -> real ids."""
+    return lambda world: {kwarg: world.champion_ids[name] for kwarg, name in ids.items()}
 
 
 ACCESS_CASES = [
@@ -210,6 +219,37 @@ ACCESS_CASES = [
         kwargs=lambda world: {**_own_answers(world), "axis": "executive_support"},
         data=lambda world: {"executive_support-level": "high", "executive_support-base": "0"},
     ),
+    *[
+        Case(f"champions:{name}", "GET", Action.CHAMPIONS_VIEW, kwargs=_champion(ids))
+        for name, ids in [
+            ("home", {}),
+            ("milestones", {}),
+            ("period", {}),
+            ("objective", {"objective_id": "objective"}),
+            ("use_cases", {}),
+            ("tree", {}),
+            ("roi", {}),
+            ("curve", {}),
+        ]
+    ],
+    # Empty forms: the roles allowed get their 400 with messages, the others 403.
+    *[
+        Case(f"champions:{name}", "POST", Action.CHAMPIONS_EDIT, kwargs=_champion(ids))
+        for name, ids in [
+            ("milestone_add", {}),
+            ("milestone_edit", {"milestone_id": "milestone"}),
+            ("objective_add", {}),
+            ("key_result_add", {"objective_id": "objective"}),
+            ("check_in", {"key_result_id": "key_result"}),
+            ("key_result_edit", {"key_result_id": "key_result"}),
+            ("use_case_add", {}),
+            ("use_case_score", {"use_case_id": "use_case"}),
+            ("tree_add", {}),
+            ("tree_edit", {"node_id": "bet"}),
+            ("roi_measure_add", {}),
+            ("roi_measurement_add", {}),
+        ]
+    ],
 ]
 
 
@@ -221,7 +261,7 @@ def world(organisation: Organisation, members: dict[str, User]) -> World:
         canvas=canvas,
         content={"today": "We have one data team."},
         base_version=canvas.version,
-        author=owner,
+        actor=member_actor(owner, organisation),
     )
     invitation = invitation_create(
         organisation=organisation, role=Role.MEMBER, email="new@example.com", created_by=owner
@@ -245,7 +285,9 @@ def world(organisation: Organisation, members: dict[str, User]) -> World:
         organisation, by=owner, members=list(members.values()), outsiders=[("Kim", "k@x.org")]
     )
     respondents = {r.user_id: r.pk for r in round.respondents.all()}
+    champion_ids = champions_world(member_actor(owner, organisation))
     return World(
+        champion_ids=champion_ids,
         round_id=round.pk,
         respondent_ids={role: respondents[user.pk] for role, user in members.items()},
         outsider_respondent_id=respondents[None],

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "organisations",
     "journey",
     "assessments",
+    "champions",
 ]
 
 MIDDLEWARE = [
