@@ -7,8 +7,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from organisations.access import OrganisationRequest, organisation_view
-from organisations.exports import export_request
-from organisations.models import Export
+from organisations.exports import export_redirect, export_request
 from organisations.roles import Action
 
 from . import canvas as canvas_content
@@ -322,15 +321,6 @@ def canvas_restore_view(request: OrganisationRequest, number: int, version: int)
     return redirect(url)
 
 
-def _export_response(request: OrganisationRequest, export: Export) -> HttpResponse:
-    url = reverse(
-        "exports:detail", kwargs={"org_slug": request.organisation.slug, "export_id": export.pk}
-    )
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
-
-
 @require_POST
 @organisation_view(Action.CANVAS_EXPORT)
 def canvas_pdf(request: OrganisationRequest, number: int) -> HttpResponse:
@@ -343,7 +333,7 @@ def canvas_pdf(request: OrganisationRequest, number: int) -> HttpResponse:
         params={"number": step.number},
         title=journey_exports.canvas_title(step),
     )
-    return _export_response(request, export)
+    return export_redirect(request, export)
 
 
 @require_POST
@@ -357,4 +347,4 @@ def journey_pdf(request: OrganisationRequest) -> HttpResponse:
         params={},
         title=journey_exports.CANVASES_TITLE,
     )
-    return _export_response(request, export)
+    return export_redirect(request, export)
