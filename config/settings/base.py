@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "journey",
     "assessments",
     "champions",
+    "workshops",
 ]
 
 MIDDLEWARE = [
