@@ -429,7 +429,12 @@ class _Hub:
                     await listener
             executor, self.executor = self.executor, None
             if executor is not None:
-                executor.submit(connections.close_all)
+                # Close the thread's connection before the thread goes (a connection left
+                # open would count against PostgreSQL's limit until the process ends).
+                with contextlib.suppress(Exception):
+                    await asyncio.get_running_loop().run_in_executor(
+                        executor, connections.close_all
+                    )
                 executor.shutdown(wait=False)
             # A stream may have subscribed while this loop was winding down.
             if self.channels:

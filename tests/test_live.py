@@ -322,7 +322,14 @@ async def publish_elsewhere(channel: str, data: str, **kwargs) -> int:
     """
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith("file:"):
         return await live.hub().db(lambda: publish(channel, data, **kwargs))
-    return await asyncio.to_thread(publish, channel, data, **kwargs)
+
+    def in_thread() -> int:
+        try:
+            return publish(channel, data, **kwargs)
+        finally:
+            connection.close()
+
+    return await asyncio.to_thread(in_thread)
 
 
 def asgi_get(query: dict | None = None, **headers):
@@ -356,7 +363,7 @@ def test_it_follows_new_events_through_the_hub(fast):
 @pytest.mark.django_db(transaction=True)
 def test_it_reads_once_per_tick_for_every_stream_of_a_process(fast):
     fast.LIVE_STREAM_MAX_SECONDS = 10
-    fast.LIVE_TICK_SECONDS = 0.1
+    fast.LIVE_TICK_SECONDS = fast.LIVE_NOTIFY_TICK_SECONDS = 0.1
     publish("board:1", "<p>0</p>")
 
     async def scenario():
@@ -467,3 +474,29 @@ def test_it_serves_sync_pages_and_static_files_over_asgi(settings):
     assert b"createEventSource" in b"".join(
         [script.content] if not script.streaming else list(script.streaming_content)
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_wakes_hub_streams_by_notify_on_postgresql(fast):
+    if connection.vendor != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    fast.LIVE_STREAM_MAX_SECONDS = 30
+    fast.LIVE_NOTIFY_TICK_SECONDS = 30  # so only a notification can deliver in time
+    publish("board:1", "<p>0</p>")
+
+    async def scenario():
+        response = live.stream_response(
+            asgi_get({"after": "1"}), channel="board:1", audiences=EVERYONE
+        )
+        reading = asyncio.create_task(_read(response, until=lambda b: bool(messages(b))))
+        await asyncio.sleep(0.5)  # the hub's first read and its LISTEN
+        loop = asyncio.get_running_loop()
+        sent = loop.time()
+        await publish_elsewhere("board:1", "<p>1</p>")
+        blocks = await reading
+        return blocks, loop.time() - sent
+
+    blocks, delay = asyncio.run(scenario())
+
+    assert [b["data"] for b in messages(blocks)] == ["<p>1</p>"]
+    assert delay < 2

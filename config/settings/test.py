@@ -1,4 +1,7 @@
+import os
+
 from .base import *  # noqa: F403
+from .base import DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -13,3 +16,8 @@ WHITENOISE_AUTOREFRESH = True
 # Requests only enqueue: the dummy backend stores tasks without running them, and tests call
 # the task function themselves (or run a worker against the live server's database).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+# Several runs against one PostgreSQL server each need a test database of their own
+# (`TEST_DB_NAME=test_mesh_live pytest ...`); Django's default is "test_" + the database name.
+if test_db_name := os.environ.get("TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": test_db_name}
