@@ -544,7 +544,7 @@ def answer_axis(request: OrganisationRequest, respondent_id: int, axis: str) -> 
         "total": len(definition["axes"]),
         "oob": True,
     }
-    return render(request, "assessments/answer.html#axis-card", context, status=status)
+    return render(request, "assessments/answer.html#axis-status", context, status=status)
 
 
 # --- personal links, outside /o/<org_slug>/ ----------------------------------------------------

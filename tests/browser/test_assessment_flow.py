@@ -41,7 +41,9 @@ def demo(transactional_db):
 
 
 def _choose(page: Page, axis: str, level: str) -> None:
-    page.locator(f"label[for='{axis}-level-{level}']").click()
+    with page.expect_response(lambda r: r.url.endswith(f"/{axis}/")) as saved:
+        page.locator(f"label[for='{axis}-level-{level}']").click()
+    assert saved.value.status == 200
     card = page.locator(f"#axis-{axis}")
     expect(card.locator(".axis-card__saved")).to_have_text("Saved")
     expect(card.locator(f"#{axis}-level-{level}")).to_be_checked()
@@ -75,9 +77,22 @@ def test_it_runs_a_round_from_opening_to_closing(demo, page, new_context):
             guest.get_by_label("Comment").nth(AXES.index("executive_support")).fill(
                 "The board funds this for three years."
             )
-            guest.get_by_label("Comment").nth(0).focus()
-            expect(guest.locator("#axis-executive_support .axis-card__saved")).to_be_visible()
+            with guest.expect_response(lambda r: r.url.endswith("/executive_support/")):
+                guest.get_by_label("Comment").nth(0).focus()
             assert_accessible(guest)
+        if name == "Ann Archer":
+            # A comment and then, at once, another answer in the same card: the second save
+            # waits for the first and neither is lost.
+            guest.get_by_label("Comment").nth(AXES.index("early_adopter")).fill("Pilots only.")
+            guest.locator("label[for='early_adopter-level-low']").click()
+            guest.locator("label[for='early_adopter-level-high']").click()
+            expect(guest.locator("#axis-early_adopter .axis-card__saved")).to_be_visible()
+            guest.wait_for_load_state("networkidle")
+            guest.reload()
+            expect(guest.locator("#early_adopter-level-high")).to_be_checked()
+            expect(guest.get_by_label("Comment").nth(AXES.index("early_adopter"))).to_have_value(
+                "Pilots only."
+            )
         if name == "Bea Brook":
             # Bea changes her mind; the change survives a reload.
             _choose(guest, "data_strategy", "high")
