@@ -526,6 +526,8 @@ def test_it_exports_a_canvas_filled_to_the_limits_without_holding_the_request(
 ):
     step = journey_step(organisation, 3)
     canvas_fill_to_limits(step=step)
+    # Where the button is; this first request also loads the URL configuration and views.
+    assert facilitator_client.get(f"/o/acme/journey/{step.number}/").status_code == 200
 
     started = time.monotonic()
     response = facilitator_client.post(_step_url(organisation))

@@ -99,3 +99,20 @@ def test_it_runs_the_facilitators_journey_end_to_end(demo, page, new_context, ex
     assert "Milestones and measurements" in text
     assert "Review milestones every six weeks." in text
     assert "Milestones may be gamed to look green." in text
+
+
+def test_it_follows_an_export_without_javascript(demo, new_context, export_worker):
+    page = new_context(java_script_enabled=False).new_page()
+    login(page, "exec@acme.example", PASSWORD)
+    page.goto("/o/acme/journey/3/")
+
+    page.get_by_role("button", name="Export this canvas (PDF)").click()
+
+    # No htmx: the page reloads itself (meta refresh) until the file is ready.
+    expect(page).to_have_url(EXPORT_PAGE)
+    download_link = page.get_by_role("link", name="Download the file")
+    expect(download_link).to_be_visible(timeout=EXPORT_TIMEOUT_MS)
+    with page.expect_download() as download_info:
+        download_link.click()
+    text = " ".join(p.extract_text() for p in PdfReader(download_info.value.path()).pages)
+    assert "Stakeholder alignment" in text
