@@ -11,7 +11,6 @@ PORT=${BENCH_PORT:-8001}
 WORKERS=${BENCH_WORKERS:-3}
 DURATION=${BENCH_DURATION:-15s}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
-PDF_RUNS=${BENCH_PDF_RUNS:-5}
 EMAIL=facilitator@acme.example
 PASSWORD=demo-password-2026
 BASE="http://127.0.0.1:$PORT"
@@ -103,19 +102,8 @@ for path in /o/acme/journey/ /o/acme/journey/3/; do
         -s bench/report.lua -H "$COOKIE" "$BASE$path"
 done
 
-PDF_PATH=/o/acme/journey/canvases.pdf
+# PDFs are made by the export worker, not in a request: bench/pdf.py times its renderer on
+# a throwaway database of its own (bench/README.md).
 echo
-echo "==== GET $PDF_PATH, $PDF_RUNS times one after another"
-TIMES="$WORK/pdf-times.txt"
-: >"$TIMES"
-for _ in $(seq 1 "$PDF_RUNS"); do
-    read -r code seconds < <(curl -sS --max-time 120 -H "$COOKIE" -o "$WORK/canvases.pdf" \
-        -w '%{http_code} %{time_total}\n' "$BASE$PDF_PATH")
-    [[ $code == 200 ]] || echo "warning: HTTP $code" >&2
-    echo "$seconds" >>"$TIMES"
-done
-sort -n "$TIMES" | awk '
-    { t[NR] = $1 }
-    END { printf "seconds: min %.3f  median %.3f  max %.3f\n", t[1], t[int((NR + 1) / 2)], t[NR] }'
-echo "size: $(wc -c <"$WORK/canvases.pdf") bytes"
-[[ $(head -c 4 "$WORK/canvases.pdf") == %PDF ]] || echo "warning: the response is not a PDF" >&2
+echo "==== PDF exports: bench/pdf.py"
+$UV run python bench/pdf.py

@@ -5,6 +5,8 @@ then hands the template and its fully loaded context to a child process that lay
 within the export time budget (organisations.exports.in_child).
 """
 
+import json
+
 from django.utils import timezone
 
 from kernel.pdf import render_pdf
@@ -20,8 +22,11 @@ CANVASES = "journey.canvases"
 CANVAS = "journey.canvas"
 
 TEMPLATE = "journey/pdf/canvases.html"
-# Rough seconds of layout per canvas page, only for moving the progress bar while waiting.
-SECONDS_PER_PAGE = 0.4
+# Rough layout speed, only for moving the progress bar while the child works: an empty
+# canvas takes a fraction of a second, one filled to the form's limits (about 125,000
+# characters, some thirty pages) tens of seconds.
+SECONDS_PER_CANVAS = 0.3
+CHARACTERS_PER_SECOND = 5000
 
 
 CANVASES_TITLE = "All reflection canvases"
@@ -40,13 +45,17 @@ def _pdf_step(step: JourneyStep) -> dict:
     }
 
 
-def _lay_out(context: dict, report: Report, *, pages: int) -> bytes:
+def _expected_seconds(steps: list[JourneyStep]) -> float:
+    characters = sum(len(json.dumps(step.canvas.content)) for step in steps)
+    return SECONDS_PER_CANVAS * len(steps) + characters / CHARACTERS_PER_SECOND
+
+
+def _lay_out(context: dict, report: Report, *, stage: str, steps: list[JourneyStep]) -> bytes:
     """The PDF of `context`, made in a child process while the progress bar moves on."""
-    stage = f"Laying out {pages} page{'s' if pages != 1 else ''}"
     report(20, stage)
+    expected = _expected_seconds(steps)
 
     def waiting(elapsed: float) -> None:
-        expected = SECONDS_PER_PAGE * pages
         report(waiting_progress(start=20, end=95, elapsed=elapsed, expected=expected), stage)
 
     return in_child(render_pdf, TEMPLATE, context, on_wait=waiting)
@@ -65,7 +74,8 @@ def render_canvases(export: Export, report: Report) -> bytes:
         "text_sections": canvas_content.TEXT_SECTIONS,
         "generated_at": timezone.now(),
     }
-    return _lay_out(context, report, pages=len(steps) + 1)
+    stage = f"Laying out the cover and {len(steps)} canvases"
+    return _lay_out(context, report, stage=stage, steps=steps)
 
 
 def render_canvas(export: Export, report: Report) -> bytes:
@@ -80,4 +90,4 @@ def render_canvas(export: Export, report: Report) -> bytes:
         "text_sections": canvas_content.TEXT_SECTIONS,
         "generated_at": timezone.now(),
     }
-    return _lay_out(context, report, pages=1)
+    return _lay_out(context, report, stage="Laying out the canvas", steps=[step])
