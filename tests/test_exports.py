@@ -406,7 +406,7 @@ def test_it_shows_the_progress_page_refreshing_itself_without_javascript(
 ):
     export = _request(organisation, owner, "journey.canvases")
     Export.objects.filter(pk=export.pk).update(
-        status=Export.Status.RUNNING, progress=42, stage="Laying out 18 pages"
+        status=Export.Status.RUNNING, progress=42, stage="Laying out the cover and 17 canvases"
     )
 
     response = client_as(owner).get(_detail_url(export))
@@ -417,7 +417,7 @@ def test_it_shows_the_progress_page_refreshing_itself_without_javascript(
     assert "<html" in html
     assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html
     assert "A test export" in html
-    assert "Laying out 18 pages" in html
+    assert "Laying out the cover and 17 canvases" in html
     assert 'value="42"' in html
     assert 'hx-trigger="every 1s"' in html
 
