@@ -82,7 +82,7 @@ def _canvases(today: date) -> dict[int, tuple[Role, dict]]:
                 "actions": [
                     {
                         "action": "Share the one-page summary with the leadership team",
-                        "owner": Role.OWNER.name,
+                        "owner": Role.OWNER,
                         "due": due(-72),
                     },
                 ],
@@ -118,7 +118,7 @@ def _canvases(today: date) -> dict[int, tuple[Role, dict]]:
                 "actions": [
                     {
                         "action": "Time the hand-offs in the last two trial readouts",
-                        "owner": Role.CHAMPION.name,
+                        "owner": Role.CHAMPION,
                         "due": due(-50),
                     },
                 ],
@@ -142,7 +142,7 @@ def _canvases(today: date) -> dict[int, tuple[Role, dict]]:
                 "actions": [
                     {
                         "action": "Invite the central data team lead to the steering group",
-                        "owner": Role.OWNER.name,
+                        "owner": Role.OWNER,
                         "due": due(-30),
                     },
                 ],
@@ -201,7 +201,7 @@ def _canvases(today: date) -> dict[int, tuple[Role, dict]]:
                 "actions": [
                     {
                         "action": "Ask Quality and Regulatory for an opinion on audit trails",
-                        "owner": Role.FACILITATOR.name,
+                        "owner": Role.FACILITATOR,
                         "due": due(7),
                     },
                 ],
@@ -229,7 +229,7 @@ def _canvases(today: date) -> dict[int, tuple[Role, dict]]:
                 "actions": [
                     {
                         "action": "Prepare the go or no-go paper for the steering group",
-                        "owner": Role.CHAMPION.name,
+                        "owner": Role.CHAMPION,
                         "due": due(10),
                     },
                 ],
@@ -260,7 +260,7 @@ def _canvases(today: date) -> dict[int, tuple[Role, dict]]:
                 "actions": [
                     {
                         "action": "Review the benefits with Finance",
-                        "owner": Role.FACILITATOR.name,
+                        "owner": Role.FACILITATOR,
                         "due": due(14),
                     },
                 ],
@@ -315,6 +315,10 @@ def build(demo: Demo) -> None:
         )
     }
     for number, (role, content) in _canvases(demo.today).items():
+        # Next actions are owned by demo members, picked from the member list as in the form.
+        for row in content.get("actions", []):
+            person = demo.people[row["owner"]]
+            row["owner"], row["owner_id"] = person.name, str(person.pk)
         canvas = steps[number].canvas
         canvas_save(
             canvas=canvas,

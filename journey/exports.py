@@ -37,11 +37,11 @@ def canvas_title(step: JourneyStep) -> str:
 
 
 def _pdf_step(step: JourneyStep) -> dict:
-    extra_list = step.definition.extra_list
+    shape = step.definition.shape
     return {
         "step": step,
-        "content": canvas_content.normalise(step.canvas.content, extra_list),
-        "item_columns": canvas_content.item_columns(extra_list),
+        "content": shape.normalise(step.canvas.content),
+        "item_columns": shape.item_columns,
     }
 
 

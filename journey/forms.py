@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -23,6 +25,12 @@ class StatusForm(forms.Form):
         if cleaned.get("status") == JourneyStep.Status.NOT_APPLICABLE and not reason:
             self.add_error("not_applicable_reason", "Say why this step does not apply to you.")
         return cleaned
+
+
+class ExportForm(forms.Form):
+    include_empty = forms.BooleanField(
+        required=False, label="Include canvases nobody has filled in yet"
+    )
 
 
 class PlanForm(forms.Form):
@@ -101,7 +109,7 @@ class LinkForm(forms.Form):
         return cleaned
 
 
-def _item_form(columns: list[tuple[str, str]]) -> type[forms.Form]:
+def _item_form(columns: tuple[tuple[str, str], ...]) -> type[forms.Form]:
     fields = {
         key: forms.CharField(max_length=canvas.CELL_MAX, required=False, label=label)
         for key, label in columns
@@ -130,37 +138,68 @@ def _formset(form: type[forms.Form]):
     )
 
 
+@dataclass(frozen=True)
+class Owner:
+    """A member who can own a next action, as the picker offers them."""
+
+    id: int
+    name: str
+    email: str
+
+
+def owner_choices(organisation: Organisation) -> list[Owner]:
+    return [
+        Owner(id=u.pk, name=u.name or u.email, email=u.email)
+        for u in User.objects.filter(memberships__organisation=organisation).order_by("name")
+    ]
+
+
+def _resolve_owner(typed: str, owners: list[Owner]) -> tuple[str, str]:
+    """(owner text, owner_id) for what was typed: a member picked by name or e-mail becomes
+    that member; anything else stays free text for someone outside the organisation."""
+    wanted = typed.strip().casefold()
+    for owner in owners:
+        if wanted and wanted in (owner.name.casefold(), owner.email.casefold()):
+            return owner.name, str(owner.id)
+    return typed.strip(), ""
+
+
 class CanvasEditor:
     """The canvas form: its text sections plus a formset for each of its lists."""
 
-    LISTS = ("actions", "links", "items")
-
     def __init__(
-        self, *, extra_list: dict, content: dict, version: int, data: QueryDict | None = None
+        self,
+        *,
+        shape: canvas.Shape,
+        content: dict,
+        version: int,
+        data: QueryDict | None = None,
+        owners: list[Owner] | None = None,
     ) -> None:
-        self.extra_list = extra_list
-        content = canvas.normalise(content, extra_list)
+        """`content` is a normalised canvas (ignored when `data` is given)."""
+        self.shape = shape
+        self.owners = owners or []
         self.sections = SectionsForm(
             data,
-            initial={**{s.key: content[s.key] for s in canvas.TEXT_SECTIONS}, "version": version},
+            initial={
+                **{s.key: content.get(s.key, "") for s in canvas.TEXT_SECTIONS},
+                "version": version,
+            },
         )
         forms_by_list = {
             "actions": ActionForm,
             "links": LinkForm,
-            "items": _item_form(canvas.item_columns(extra_list)),
+            "items": _item_form(shape.item_columns),
         }
         # A submitted form is read on its own, never against the rows saved now: a submitted
         # row past the form's INITIAL_FORMS that equals the saved row at its index would
         # count as "unchanged" and be dropped (after a conflict, a row copied from theirs).
         self.formsets = {
             name: _formset(forms_by_list[name])(
-                data, initial=None if data is not None else content[name], prefix=name
+                data, initial=None if data is not None else content.get(name, []), prefix=name
             )
-            for name in self.lists()
+            for name in shape.lists
         }
-
-    def lists(self) -> tuple[str, ...]:
-        return self.LISTS if self.extra_list else self.LISTS[:2]
 
     @property
     def actions(self):
@@ -174,10 +213,6 @@ class CanvasEditor:
     def items(self):
         return self.formsets.get("items")
 
-    @property
-    def items_title(self) -> str:
-        return self.extra_list.get("title", "")
-
     def is_valid(self) -> bool:
         results = [self.sections.is_valid()] + [fs.is_valid() for fs in self.formsets.values()]
         return all(results)
@@ -187,23 +222,29 @@ class CanvasEditor:
         return self.sections.cleaned_data["version"]
 
     def content(self) -> dict:
-        """The submitted canvas as plain data; call after is_valid()."""
+        """The submitted canvas as plain data, owners resolved; call after is_valid()."""
         data = {s.key: self.sections.cleaned_data[s.key] for s in canvas.TEXT_SECTIONS}
         for name, formset in self.formsets.items():
             rows = []
             for form in formset.forms:
                 row = {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-                rows.append(
-                    {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()}
-                )
+                row = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()}
+                if name == "actions" and row.get("owner"):
+                    row["owner"], row["owner_id"] = _resolve_owner(row["owner"], self.owners)
+                rows.append(row)
             data[name] = rows
-        return canvas.normalise(data, self.extra_list)
+        return self.shape.normalise(data)
+
+    def _again(self, data: QueryDict, version: int) -> "CanvasEditor":
+        return CanvasEditor(
+            shape=self.shape, content={}, version=version, data=data, owners=self.owners
+        )
 
     def with_rebased_version(self, version: int) -> "CanvasEditor":
         """The same submitted text, now based on `version`: saving it again keeps it."""
         data = self.sections.data.copy()
         data["version"] = str(version)
-        return CanvasEditor(extra_list=self.extra_list, content={}, version=version, data=data)
+        return self._again(data, version)
 
     def with_extra_row(self, list_name: str) -> "CanvasEditor":
         """The same submitted text with one more blank row in a list (no JavaScript needed)."""
@@ -216,7 +257,12 @@ class CanvasEditor:
         except ValueError:
             total = 0
         data[key] = str(min(total + 1, canvas.ROWS_MAX))
-        return CanvasEditor(extra_list=self.extra_list, content={}, version=0, data=data)
+        editor = self._again(data, 0)
+        editor.added_row = list_name
+        return editor
+
+    # The list a blank row was just added to, so the page can move focus into that row.
+    added_row = ""
 
     def errors_count(self) -> int:
         count = len(self.sections.errors)

@@ -1,8 +1,12 @@
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from organisations.models import Organisation
+
+from .canvas import Shape
 
 
 class StepDefinition(models.Model):
@@ -25,6 +29,11 @@ class StepDefinition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+    @cached_property
+    def shape(self) -> Shape:
+        """What this step's canvases hold, built once per loaded definition."""
+        return Shape.of(self.extra_list)
 
 
 class JourneyStep(models.Model):

@@ -1,8 +1,10 @@
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from organisations.models import Organisation
+from organisations.models import Organisation, User
 
+from . import canvas as canvas_content
 from .models import Canvas, CanvasRevision, JourneyStep, StepDefinition
 
 
@@ -43,3 +45,37 @@ def journey_step(organisation: Organisation, number: int) -> JourneyStep:
 
 def canvas_revisions(canvas: Canvas) -> QuerySet[CanvasRevision]:
     return canvas.revisions.order_by("-version")
+
+
+def journey_statuses(organisation: Organisation) -> list[str]:
+    """Every step's status, for the progress figures (one query, no rows loaded)."""
+    journey_ensure(organisation)
+    return list(
+        JourneyStep.objects.filter(organisation=organisation).values_list("status", flat=True)
+    )
+
+
+def member_actions(organisation: Organisation, *, user: User | None) -> list[dict]:
+    """The next actions a member owns on any open step's canvas, soonest due first (undated
+    last): [{"step", "action", "due", "overdue"}]. Actions picked for them from the member
+    list carry their id; older rows named only by text do not count."""
+    if user is None:
+        return []
+    today = timezone.localdate()
+    wanted = str(user.pk)
+    found = []
+    for step in journey_steps(organisation):
+        if step.status in (JourneyStep.Status.DONE, JourneyStep.Status.NOT_APPLICABLE):
+            continue
+        for row in (step.canvas.content or {}).get("actions") or []:
+            if isinstance(row, dict) and str(row.get("owner_id") or "") == wanted:
+                due = canvas_content.action_due(row)
+                found.append(
+                    {
+                        "step": step,
+                        "action": str(row.get("action") or ""),
+                        "due": due,
+                        "overdue": bool(due and due < today),
+                    }
+                )
+    return sorted(found, key=lambda a: (a["due"] is None, a["due"] or today, a["step"].number))

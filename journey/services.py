@@ -10,7 +10,6 @@ from kernel.versioned import Conflict, lock_at_version, versioned_update
 from organisations.access import Actor
 from organisations.models import User
 
-from . import canvas as canvas_content
 from .models import Canvas, CanvasRevision, JourneyStep
 
 __all__ = ["Conflict", "canvas_restore", "canvas_save", "step_plan", "step_set_status"]
@@ -54,10 +53,10 @@ def canvas_save(
     Raises Conflict when the canvas moved past `base_version` meanwhile. Saving identical
     content changes nothing and returns [].
     """
-    extra_list = canvas.step.definition.extra_list
+    shape = canvas.step.definition.shape
     current = lock_at_version(Canvas.objects, pk=canvas.pk, base_version=base_version)
-    content = canvas_content.normalise(content, extra_list)
-    changed = canvas_content.changed_sections(current.content, content, extra_list)
+    content = shape.normalise(content)
+    changed = shape.changed_sections(current.content, content)
     if not changed:
         return []
     canvas.content = content

@@ -90,6 +90,7 @@ def text_at_limits(label: str) -> str:
 
 def content_at_limits(extra_list: dict, *, today: date | None = None) -> dict:
     """A canvas's content at the form's limits for a step with this `extra_list`."""
+    shape = canvas_content.Shape.of(extra_list)
     today = today or date(2026, 1, 1)
     rows = range(canvas_content.ROWS_MAX)
     content = {s.key: text_at_limits(s.key) for s in canvas_content.TEXT_SECTIONS}
@@ -111,14 +112,11 @@ def content_at_limits(extra_list: dict, *, today: date | None = None) -> dict:
     for link in content["links"]:
         link["url"] = link["url"][: canvas_content.URL_MAX]
     content["items"] = [
-        {
-            key: _cell(canvas_content.CELL_MAX, row=row, label=key)
-            for key, _ in canvas_content.item_columns(extra_list)
-        }
+        {key: _cell(canvas_content.CELL_MAX, row=row, label=key) for key, _ in shape.item_columns}
         for row in rows
-        if extra_list
+        if shape.has_items
     ]
-    return canvas_content.normalise(content, extra_list)
+    return shape.normalise(content)
 
 
 def canvas_fill_to_limits(*, step: JourneyStep) -> None:

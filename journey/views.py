@@ -1,9 +1,19 @@
+"""The journey's pages: the map, a step with its canvas (read view and editor), the canvas's
+history, "my actions", and the exports.
+
+Each swap target has one context builder, used by the full page and by the htmx response
+alike. A save reads one way through: view -> form -> service -> response.
+"""
+
+from datetime import date
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from organisations.access import OrganisationRequest, organisation_view
@@ -12,10 +22,16 @@ from organisations.roles import Action
 
 from . import canvas as canvas_content
 from . import exports as journey_exports
-from .forms import CanvasEditor, PlanForm, StatusForm
+from .forms import CanvasEditor, ExportForm, PlanForm, StatusForm, owner_choices
 from .models import Canvas, CanvasRevision, JourneyStep, StepDefinition
 from .progress import phases, progress
-from .selectors import canvas_revisions, journey_step, journey_steps
+from .selectors import (
+    canvas_revisions,
+    journey_statuses,
+    journey_step,
+    journey_steps,
+    member_actions,
+)
 from .services import Conflict, canvas_restore, canvas_save, step_plan, step_set_status
 
 
@@ -24,7 +40,20 @@ def _get_step_for_member(request: OrganisationRequest, number: int) -> JourneySt
 
 
 def _get_revision_for_member(canvas: Canvas, version: int) -> CanvasRevision:
-    return get_object_or_404(canvas.revisions.select_related("author"), version=version)
+    return get_object_or_404(canvas.revisions, version=version)
+
+
+def _step_url(request: OrganisationRequest, name: str, step: JourneyStep) -> str:
+    return reverse(
+        f"journey:{name}", kwargs={"org_slug": request.organisation.slug, "number": step.number}
+    )
+
+
+def _map_url(request: OrganisationRequest) -> str:
+    return reverse("journey:map", kwargs={"org_slug": request.organisation.slug})
+
+
+# Forms with their initial values
 
 
 def _status_form(step: JourneyStep, data=None) -> StatusForm:
@@ -39,61 +68,159 @@ def _status_form(step: JourneyStep, data=None) -> StatusForm:
     )
 
 
+def _plan_form(request: OrganisationRequest, step: JourneyStep, data=None) -> PlanForm:
+    return PlanForm(
+        data,
+        initial={"owner": step.owner_id, "due_date": step.due_date, "version": step.version},
+        organisation=request.organisation,
+    )
+
+
+def _editor(request: OrganisationRequest, step: JourneyStep, data=None) -> CanvasEditor:
+    shape = step.definition.shape
+    return CanvasEditor(
+        shape=shape,
+        content=shape.normalise(step.canvas.content),
+        version=step.canvas.version,
+        data=data,
+        owners=owner_choices(request.organisation),
+    )
+
+
+# One context builder per partial
+
+
+def _card_context(step: JourneyStep, *, today: date, form=None) -> JourneyStep:
+    """A map card: the step with its status form and how many of its actions are overdue.
+    A step that is done or does not apply has nothing overdue any more."""
+    step.status_form = form or _status_form(step)
+    open_step = step.status not in (JourneyStep.Status.DONE, JourneyStep.Status.NOT_APPLICABLE)
+    step.overdue_actions = (
+        len(canvas_content.overdue_actions(step.canvas.content, today)) if open_step else 0
+    )
+    return step
+
+
 def _map_context(request: OrganisationRequest) -> dict:
     steps = list(journey_steps(request.organisation))
     today = timezone.localdate()
+    can_plan = request.actor.can(Action.JOURNEY_PLAN)
+    presenting = request.GET.get("view") == "present"
     for step in steps:
-        step.status_form = _status_form(step)
-        step.overdue_actions = len(canvas_content.overdue_actions(step.canvas.content, today))
+        _card_context(step, today=today)
     return {
         "phases": phases(steps),
         "progress": progress(step.status for step in steps),
-        "can_plan": request.actor.can(Action.JOURNEY_PLAN),
+        "can_plan": can_plan and not presenting,
+        "can_export": request.actor.can(Action.CANVAS_EXPORT),
+        "presenting": presenting,
         "status_choices": JourneyStep.Status.choices,
-        "today": timezone.localdate(),
+        "today": today,
+        "export_form": ExportForm(),
     }
 
 
+def _status_context(step: JourneyStep, form: StatusForm, *, can_plan: bool) -> dict:
+    return {
+        "step": step,
+        "status_form": form,
+        "can_plan": can_plan,
+        "status_choices": JourneyStep.Status.choices,
+    }
+
+
+def _plan_context(step: JourneyStep, form: PlanForm, *, can_plan: bool) -> dict:
+    return {"step": step, "plan_form": form, "can_plan": can_plan}
+
+
+def _canvas_context(
+    request: OrganisationRequest, step: JourneyStep, *, editor: CanvasEditor | None, **state
+) -> dict:
+    """The canvas panel: its heading and meta line, then the read view or the editor.
+    `state` carries what a save left to say: notice, invalid, conflict."""
+    shape = step.definition.shape
+    content = shape.normalise(step.canvas.content)
+    return {
+        "step": step,
+        "canvas": step.canvas,
+        "shape": shape,
+        "content": content,
+        "filled": shape.filled_count(content),
+        "can_edit": request.actor.can(Action.CANVAS_EDIT),
+        "editor": editor,
+        "text_sections": canvas_content.TEXT_SECTIONS,
+        "item_columns": shape.item_columns,
+        **state,
+    }
+
+
+def _step_context(
+    request: OrganisationRequest,
+    step: JourneyStep,
+    *,
+    editor: CanvasEditor | None = None,
+    status_form: StatusForm | None = None,
+    plan_form: PlanForm | None = None,
+    **canvas_state,
+) -> dict:
+    can_plan = request.actor.can(Action.JOURNEY_PLAN)
+    step_count = StepDefinition.objects.count()
+    return {
+        **_canvas_context(request, step, editor=editor, **canvas_state),
+        **_status_context(step, status_form or _status_form(step), can_plan=can_plan),
+        **_plan_context(step, plan_form or _plan_form(request, step), can_plan=can_plan),
+        "step_count": step_count,
+        "previous_step": step.number - 1 if step.number > 1 else None,
+        "next_step": step.number + 1 if step.number < step_count else None,
+    }
+
+
+# Pages
+
+
 @require_GET
+@vary_on_headers("HX-Request")
 @organisation_view(Action.JOURNEY_VIEW)
 def journey_map(request: OrganisationRequest) -> HttpResponse:
     return render(request, "journey/map.html", _map_context(request))
 
 
-def _step_context(request: OrganisationRequest, step: JourneyStep, **overrides) -> dict:
-    canvas = step.canvas
-    extra_list = step.definition.extra_list
-    step_count = StepDefinition.objects.count()
-    context = {
-        "step": step,
-        "canvas": canvas,
-        "content": canvas_content.normalise(canvas.content, extra_list),
-        "text_sections": canvas_content.TEXT_SECTIONS,
-        "item_columns": canvas_content.item_columns(extra_list),
-        "can_plan": request.actor.can(Action.JOURNEY_PLAN),
-        "can_edit": request.actor.can(Action.CANVAS_EDIT),
-        "status_form": _status_form(step),
-        "plan_form": PlanForm(
-            initial={"owner": step.owner_id, "due_date": step.due_date, "version": step.version},
-            organisation=request.organisation,
-        ),
-        "editor": CanvasEditor(
-            extra_list=extra_list, content=canvas.content, version=canvas.version
-        ),
-        "step_count": step_count,
-        "previous_step": step.number - 1 if step.number > 1 else None,
-        "next_step": step.number + 1 if step.number < step_count else None,
-        "filled": canvas_content.filled_count(canvas.content, extra_list),
-    }
-    context.update(overrides)
-    return context
+@require_GET
+@organisation_view(Action.JOURNEY_VIEW)
+def step_detail(request: OrganisationRequest, number: int) -> HttpResponse:
+    """The step with its canvas as a read view, for everyone (an editor gets "Edit")."""
+    step = _get_step_for_member(request, number)
+    return render(request, "journey/step.html", _step_context(request, step))
+
+
+@require_GET
+@organisation_view(Action.CANVAS_EDIT)
+def canvas_edit(request: OrganisationRequest, number: int) -> HttpResponse:
+    """The same step page with the canvas as a form."""
+    step = _get_step_for_member(request, number)
+    context = _step_context(request, step, editor=_editor(request, step), focus_first=True)
+    return render(request, "journey/step.html", context)
 
 
 @require_GET
 @organisation_view(Action.JOURNEY_VIEW)
-def step_detail(request: OrganisationRequest, number: int) -> HttpResponse:
-    step = _get_step_for_member(request, number)
-    return render(request, "journey/step.html", _step_context(request, step))
+def my_actions(request: OrganisationRequest) -> HttpResponse:
+    """The next actions, across every canvas, that the signed-in member owns."""
+    today = timezone.localdate()
+    actions = member_actions(request.organisation, user=request.actor.user)
+    owned_steps = [
+        step
+        for step in journey_steps(request.organisation).filter(owner=request.actor.user)
+        if step.status not in (JourneyStep.Status.DONE, JourneyStep.Status.NOT_APPLICABLE)
+    ]
+    return render(
+        request,
+        "journey/my_actions.html",
+        {"actions": actions, "owned_steps": owned_steps, "today": today},
+    )
+
+
+# Writes
 
 
 @require_POST
@@ -101,6 +228,7 @@ def step_detail(request: OrganisationRequest, number: int) -> HttpResponse:
 def step_status(request: OrganisationRequest, number: int) -> HttpResponse:
     """Change a step's status, from the map (a card swaps in place) or from the step page."""
     step = _get_step_for_member(request, number)
+    from_page = request.POST.get("from") == "step"
     form = _status_form(step, request.POST)
     status = 200
     if not form.is_valid():
@@ -114,62 +242,62 @@ def step_status(request: OrganisationRequest, number: int) -> HttpResponse:
                 base_version=form.cleaned_data["version"],
             )
         except Conflict as conflict:
-            step = conflict.current
-            status = 409
+            step, status = conflict.current, 409
             form = _status_form(step)
             form.conflict = True
         else:
             form = _status_form(step)
             form.saved = True
-    from_page = request.POST.get("from") == "step"
-    step.status_form = form
-    step.overdue_actions = len(
-        canvas_content.overdue_actions(step.canvas.content, timezone.localdate())
-    )
+    return _status_response(request, step, form, status=status, from_page=from_page)
+
+
+def _status_response(
+    request: OrganisationRequest, step: JourneyStep, form: StatusForm, *, status: int, from_page
+) -> HttpResponse:
     if request.htmx:
-        template = "journey/step.html#status" if from_page else "journey/map.html#step-card"
+        if from_page:
+            context = _status_context(step, form, can_plan=True)
+            return render(request, "journey/step.html#status", context, status=status)
+        today = timezone.localdate()
         context = {
-            "step": step,
-            "status_form": form,
-            "status_choices": JourneyStep.Status.choices,
+            "step": _card_context(step, today=today, form=form),
             "can_plan": True,
-            "today": timezone.localdate(),
+            "status_choices": JourneyStep.Status.choices,
+            "today": today,
+            # The progress card beside the map changes with the status: swapped out of band.
+            "progress": progress(journey_statuses(request.organisation)),
+            "swap_progress": True,
         }
-        return render(request, template, context, status=status)
+        return render(request, "journey/map.html#step-card", context, status=status)
+    if status == 400:
+        if from_page:
+            context = _step_context(request, step, status_form=form)
+            return render(request, "journey/step.html", context, status=400)
+        context = _map_context(request)
+        for phase in context["phases"]:
+            phase["steps"] = [
+                _card_context(step, today=context["today"], form=form) if s.pk == step.pk else s
+                for s in phase["steps"]
+            ]
+        return render(request, "journey/map.html", context, status=400)
     if status == 200:
         messages.success(request, f"Step {step.number} is now {step.get_status_display().lower()}.")
-    elif status == 409:
+    else:
         messages.error(
             request,
             f"Someone changed step {step.number} while you were looking; "
             f"it is now {step.get_status_display().lower()}. Choose again if needed.",
         )
-    else:
-        if from_page:
-            return render(
-                request,
-                "journey/step.html",
-                _step_context(request, step, status_form=form),
-                status=400,
-            )
-        context = _map_context(request)
-        for phase in context["phases"]:
-            phase["steps"] = [step if s.pk == step.pk else s for s in phase["steps"]]
-        return render(request, "journey/map.html", context, status=400)
     if from_page:
-        return redirect("journey:step", org_slug=request.organisation.slug, number=step.number)
+        return redirect(_step_url(request, "step", step))
     return redirect(f"{_map_url(request)}#step-{step.number}")
-
-
-def _map_url(request: OrganisationRequest) -> str:
-    return reverse("journey:map", kwargs={"org_slug": request.organisation.slug})
 
 
 @require_POST
 @organisation_view(Action.JOURNEY_PLAN)
 def step_plan_view(request: OrganisationRequest, number: int) -> HttpResponse:
     step = _get_step_for_member(request, number)
-    form = PlanForm(request.POST, organisation=request.organisation)
+    form = _plan_form(request, step, request.POST)
     if not form.is_valid():
         return _plan_response(request, step, form, status=400)
     try:
@@ -183,72 +311,62 @@ def step_plan_view(request: OrganisationRequest, number: int) -> HttpResponse:
         step = conflict.current
         data = request.POST.copy()
         data["version"] = str(step.version)
-        form = PlanForm(data, organisation=request.organisation)
+        form = _plan_form(request, step, data)
         form.is_valid()
         form.conflict = True
         return _plan_response(request, step, form, status=409)
-    form = PlanForm(
-        initial={"owner": step.owner_id, "due_date": step.due_date, "version": step.version},
-        organisation=request.organisation,
-    )
+    if not request.htmx:
+        messages.success(request, "Owner and due date saved.")
+        return redirect(_step_url(request, "step", step))
+    form = _plan_form(request, step)
     form.saved = True
-    if request.htmx:
-        return _plan_response(request, step, form)
-    messages.success(request, "Owner and due date saved.")
-    return redirect("journey:step", org_slug=request.organisation.slug, number=step.number)
+    return _plan_response(request, step, form)
 
 
-def _plan_response(request, step, form, status=200) -> HttpResponse:
+def _plan_response(
+    request: OrganisationRequest, step: JourneyStep, form: PlanForm, status: int = 200
+) -> HttpResponse:
     if request.htmx:
-        context = {"step": step, "plan_form": form, "can_plan": True}
+        context = _plan_context(step, form, can_plan=True)
         return render(request, "journey/step.html#plan", context, status=status)
-    return render(
-        request, "journey/step.html", _step_context(request, step, plan_form=form), status=status
-    )
+    context = _step_context(request, step, plan_form=form)
+    return render(request, "journey/step.html", context, status=status)
 
 
 @require_POST
 @organisation_view(Action.CANVAS_EDIT)
 def canvas_save_view(request: OrganisationRequest, number: int) -> HttpResponse:
     step = _get_step_for_member(request, number)
-    canvas = step.canvas
-    extra_list = step.definition.extra_list
-    editor = CanvasEditor(
-        extra_list=extra_list, content=canvas.content, version=canvas.version, data=request.POST
-    )
+    editor = _editor(request, step, request.POST)
     if add_row := request.POST.get("add_row"):
         return _canvas_response(request, step, editor.with_extra_row(add_row))
     if not editor.is_valid():
         return _canvas_response(request, step, editor, status=400, invalid=True)
     try:
         changed = canvas_save(
-            canvas=canvas,
+            canvas=step.canvas,
             content=editor.content(),
             base_version=editor.base_version,
-            author=request.user,
+            actor=request.actor,
         )
     except Conflict as conflict:
         theirs = conflict.current
         # Keep everything this person typed, now based on the newer version, so that saving
         # again is a deliberate choice made after seeing the other version.
-        return _canvas_response(
-            request,
-            step,
-            editor.with_rebased_version(theirs.version),
-            status=409,
-            conflict={
-                "content": canvas_content.normalise(theirs.content, extra_list),
-                "by": theirs.updated_by,
-                "at": theirs.updated_at,
-                "version": theirs.version,
-            },
-        )
-    fresh = CanvasEditor(extra_list=extra_list, content=canvas.content, version=canvas.version)
+        step.canvas = theirs
+        conflict_state = {
+            "content": step.definition.shape.normalise(theirs.content),
+            "by": theirs.updated_by,
+            "at": theirs.updated_at,
+            "version": theirs.version,
+        }
+        rebased = editor.with_rebased_version(theirs.version)
+        return _canvas_response(request, step, rebased, status=409, conflict=conflict_state)
     notice = f"Saved: {', '.join(changed)}." if changed else "Nothing had changed."
-    if request.htmx:
-        return _canvas_response(request, step, fresh, notice=notice)
-    messages.success(request, notice)
-    return redirect("journey:step", org_slug=request.organisation.slug, number=step.number)
+    if not request.htmx:
+        messages.success(request, notice)
+        return redirect(_step_url(request, "edit", step) + "#canvas-panel")
+    return _canvas_response(request, step, _editor(request, step), notice=notice)
 
 
 def _canvas_response(
@@ -256,12 +374,13 @@ def _canvas_response(
     step: JourneyStep,
     editor: CanvasEditor,
     status: int = 200,
-    **extra,
+    **state,
 ) -> HttpResponse:
-    step.canvas.refresh_from_db()
-    context = _step_context(request, step, editor=editor, **extra)
-    template = "journey/step.html#canvas-form" if request.htmx else "journey/step.html"
-    return render(request, template, context, status=status)
+    if request.htmx:
+        context = _canvas_context(request, step, editor=editor, **state)
+        return render(request, "journey/step.html#canvas-panel", context, status=status)
+    context = _step_context(request, step, editor=editor, **state)
+    return render(request, "journey/step.html", context, status=status)
 
 
 @require_GET
@@ -269,7 +388,7 @@ def _canvas_response(
 def canvas_history(request: OrganisationRequest, number: int) -> HttpResponse:
     step = _get_step_for_member(request, number)
     revisions = list(canvas_revisions(step.canvas))
-    extra_list = step.definition.extra_list
+    shape = step.definition.shape
     shown = None
     if version := request.GET.get("version"):
         shown = next((r for r in revisions if str(r.version) == version), None)
@@ -280,9 +399,10 @@ def canvas_history(request: OrganisationRequest, number: int) -> HttpResponse:
         "canvas": step.canvas,
         "revisions": revisions,
         "shown": shown,
-        "shown_content": canvas_content.normalise(shown.content, extra_list) if shown else None,
+        "shown_content": shape.normalise(shown.content) if shown else None,
+        "shape": shape,
         "text_sections": canvas_content.TEXT_SECTIONS,
-        "item_columns": canvas_content.item_columns(extra_list),
+        "item_columns": shape.item_columns,
         "can_edit": request.actor.can(Action.CANVAS_EDIT),
     }
     return render(request, "journey/history.html", context)
@@ -297,10 +417,10 @@ def canvas_restore_view(request: OrganisationRequest, number: int, version: int)
         base_version = int(request.POST.get("base_version", ""))
     except ValueError:
         messages.error(request, "That restore request was incomplete. Try again.")
-        return redirect("journey:history", org_slug=request.organisation.slug, number=step.number)
+        return redirect(_step_url(request, "history", step))
     try:
         changed = canvas_restore(
-            canvas=step.canvas, revision=revision, base_version=base_version, author=request.user
+            canvas=step.canvas, revision=revision, base_version=base_version, actor=request.actor
         )
     except Conflict:
         messages.error(
@@ -308,14 +428,12 @@ def canvas_restore_view(request: OrganisationRequest, number: int, version: int)
             "The canvas changed after you opened its history. Look at the latest version "
             "before restoring.",
         )
-        return redirect("journey:history", org_slug=request.organisation.slug, number=step.number)
+        return redirect(_step_url(request, "history", step))
     if changed:
         messages.success(request, f"Version {revision.version} is back as the current canvas.")
     else:
         messages.info(request, "The canvas already matches that version.")
-    url = reverse(
-        "journey:step", kwargs={"org_slug": request.organisation.slug, "number": step.number}
-    )
+    url = _step_url(request, "step", step)
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
@@ -339,12 +457,14 @@ def canvas_pdf(request: OrganisationRequest, number: int) -> HttpResponse:
 @require_POST
 @organisation_view(Action.CANVAS_EXPORT)
 def journey_pdf(request: OrganisationRequest) -> HttpResponse:
-    """Ask for every canvas, with a cover and the map, as one PDF made in the background."""
+    """Ask for every canvas, with a summary, as one PDF made in the background."""
+    form = ExportForm(request.POST)
+    include_empty = form.is_valid() and form.cleaned_data["include_empty"]
     export = export_request(
         organisation=request.organisation,
         actor=request.actor,
         kind=journey_exports.CANVASES,
-        params={},
+        params={"include_empty": include_empty},
         title=journey_exports.CANVASES_TITLE,
     )
     return export_redirect(request, export)

@@ -1,15 +1,8 @@
-"""journey.canvas and journey.progress: plain functions over plain data, no database."""
+"""journey.canvas (a canvas's Shape) and journey.progress: plain data, no database."""
 
 from datetime import date
 
-from journey.canvas import (
-    TEXT_SECTIONS,
-    changed_sections,
-    empty_content,
-    filled_count,
-    normalise,
-    overdue_actions,
-)
+from journey.canvas import TEXT_SECTIONS, Shape, empty_content, is_empty, overdue_actions
 from journey.progress import progress
 
 STAKEHOLDERS = {
@@ -21,14 +14,16 @@ STAKEHOLDERS = {
     ],
 }
 NO_LIST: dict = {}
+PLAIN = Shape.of(NO_LIST)
+WITH_LIST = Shape.of(STAKEHOLDERS)
 
 
 # normalise
 
 
 def test_it_fills_in_every_missing_section() -> None:
-    assert normalise(None, NO_LIST) == empty_content()
-    assert normalise({}, STAKEHOLDERS) == {
+    assert PLAIN.normalise(None) == empty_content()
+    assert WITH_LIST.normalise({}) == {
         "today": "",
         "decisions": "",
         "assumptions": "",
@@ -41,60 +36,59 @@ def test_it_fills_in_every_missing_section() -> None:
 
 
 def test_it_strips_whitespace_from_text_and_cells() -> None:
-    content = normalise(
+    content = PLAIN.normalise(
         {
             "today": "  We have two data teams.\n",
             "actions": [{"action": " Call finance ", "owner": " Ann"}],
-        },
-        NO_LIST,
+        }
     )
 
     assert content["today"] == "We have two data teams."
-    assert content["actions"] == [{"action": "Call finance", "owner": "Ann", "due": ""}]
+    assert content["actions"] == [
+        {"action": "Call finance", "owner": "Ann", "owner_id": "", "due": ""}
+    ]
 
 
 def test_it_drops_blank_rows() -> None:
-    content = normalise(
+    content = PLAIN.normalise(
         {
             "actions": [{"action": "", "owner": "  ", "due": None}, {}, {"action": "Book room"}],
             "links": [{"title": " ", "url": ""}],
-        },
-        NO_LIST,
+        }
     )
 
-    assert content["actions"] == [{"action": "Book room", "owner": "", "due": ""}]
+    assert content["actions"] == [{"action": "Book room", "owner": "", "owner_id": "", "due": ""}]
     assert content["links"] == []
 
 
 def test_it_ignores_unknown_keys() -> None:
-    content = normalise(
+    content = PLAIN.normalise(
         {
             "today": "Facts",
             "secret": "<b>not a section</b>",
             "actions": [{"action": "Do it", "colour": "red"}],
-        },
-        NO_LIST,
+        }
     )
 
     assert "secret" not in content
     assert set(content) == set(empty_content())
-    assert content["actions"] == [{"action": "Do it", "owner": "", "due": ""}]
+    assert content["actions"] == [{"action": "Do it", "owner": "", "owner_id": "", "due": ""}]
 
 
 def test_it_takes_the_item_columns_from_the_extra_list() -> None:
     raw = {"items": [{"who": "Finance", "stance": "Wary", "approach": "Show ROI", "extra": "x"}]}
 
-    assert normalise(raw, STAKEHOLDERS)["items"] == [
+    assert WITH_LIST.normalise(raw)["items"] == [
         {"who": "Finance", "stance": "Wary", "approach": "Show ROI"}
     ]
 
 
 def test_it_keeps_no_items_for_a_step_without_an_extra_list() -> None:
-    assert normalise({"items": [{"who": "Finance"}]}, NO_LIST)["items"] == []
+    assert PLAIN.normalise({"items": [{"who": "Finance"}]})["items"] == []
 
 
 def test_it_turns_non_text_values_into_text() -> None:
-    content = normalise({"risks": 42, "items": [{"who": 7}]}, STAKEHOLDERS)
+    content = WITH_LIST.normalise({"risks": 42, "items": [{"who": 7}]})
 
     assert content["risks"] == "42"
     assert content["items"] == [{"who": "7", "stance": "", "approach": ""}]
@@ -114,7 +108,7 @@ def test_it_lists_changed_sections_in_canvas_order() -> None:
         "decisions": "d",
     }
 
-    assert changed_sections(old, new, NO_LIST) == [
+    assert PLAIN.changed_sections(old, new) == [
         "Where we are today",
         "What we decided",
         "Open questions",
@@ -126,24 +120,24 @@ def test_it_lists_changed_sections_in_canvas_order() -> None:
 def test_it_names_the_items_section_after_the_extra_list() -> None:
     new = {"items": [{"who": "IT"}], "today": "now"}
 
-    assert changed_sections({}, new, STAKEHOLDERS) == ["Where we are today", "Stakeholders"]
+    assert WITH_LIST.changed_sections({}, new) == ["Where we are today", "Stakeholders"]
 
 
 def test_it_ignores_items_when_the_step_has_no_extra_list() -> None:
-    assert changed_sections({}, {"items": [{"who": "IT"}]}, NO_LIST) == []
+    assert PLAIN.changed_sections({}, {"items": [{"who": "IT"}]}) == []
 
 
 def test_it_reports_no_change_for_the_same_content() -> None:
     content = {"today": "now", "actions": [{"action": "Act", "owner": "Ann", "due": "2026-01-01"}]}
 
-    assert changed_sections(content, dict(content), STAKEHOLDERS) == []
+    assert WITH_LIST.changed_sections(content, dict(content)) == []
 
 
 def test_it_does_not_count_whitespace_or_blank_rows_as_a_change() -> None:
     old = {"today": "now"}
     new = {"today": "  now  ", "actions": [{"action": " "}], "links": [{}]}
 
-    assert changed_sections(old, new, NO_LIST) == []
+    assert PLAIN.changed_sections(old, new) == []
 
 
 # filled_count
@@ -152,18 +146,37 @@ def test_it_does_not_count_whitespace_or_blank_rows_as_a_change() -> None:
 def test_it_counts_filled_sections_out_of_the_steps_sections() -> None:
     content = {"today": "now", "risks": "  ", "links": [{"url": "https://x.org"}]}
 
-    assert filled_count(content, NO_LIST) == (2, len(TEXT_SECTIONS) + 2)
+    assert PLAIN.filled_count(PLAIN.normalise(content)) == (2, len(TEXT_SECTIONS) + 2)
 
 
 def test_it_counts_the_items_section_only_with_an_extra_list() -> None:
     content = {"items": [{"who": "IT"}]}
 
-    assert filled_count(content, STAKEHOLDERS) == (1, len(TEXT_SECTIONS) + 3)
-    assert filled_count(content, NO_LIST) == (0, len(TEXT_SECTIONS) + 2)
+    assert WITH_LIST.filled_count(WITH_LIST.normalise(content)) == (1, len(TEXT_SECTIONS) + 3)
+    assert PLAIN.filled_count(PLAIN.normalise(content)) == (0, len(TEXT_SECTIONS) + 2)
 
 
 def test_it_counts_nothing_in_an_empty_canvas() -> None:
-    assert filled_count({}, STAKEHOLDERS) == (0, 8)
+    assert WITH_LIST.filled_count(WITH_LIST.normalise({})) == (0, 8)
+
+
+def test_it_builds_the_shape_from_the_extra_list() -> None:
+    assert WITH_LIST.items_title == "Stakeholders"
+    assert WITH_LIST.item_columns[0] == ("who", "Group or person")
+    assert WITH_LIST.lists == ("actions", "links", "items")
+    assert PLAIN.lists == ("actions", "links")
+    assert not PLAIN.has_items
+
+
+def test_it_keeps_the_member_who_owns_an_action() -> None:
+    content = PLAIN.normalise({"actions": [{"action": "Call", "owner": "Ann", "owner_id": 7}]})
+
+    assert content["actions"] == [{"action": "Call", "owner": "Ann", "owner_id": "7", "due": ""}]
+
+
+def test_it_tells_an_empty_canvas_from_a_filled_one() -> None:
+    assert is_empty(WITH_LIST.normalise({"today": "  ", "actions": [{}]}))
+    assert not is_empty(WITH_LIST.normalise({"items": [{"who": "IT"}]}))
 
 
 # overdue_actions

@@ -1,5 +1,5 @@
-"""The reflection canvas on a step page: GET /o/<org>/journey/<n>/ shows it,
-POST /o/<org>/journey/<n>/canvas/ saves it."""
+"""The reflection canvas on a step page: GET /o/<org>/journey/<n>/ shows it to read,
+GET /o/<org>/journey/<n>/edit/ as a form, POST /o/<org>/journey/<n>/canvas/ saves it."""
 
 from html.parser import HTMLParser
 
@@ -98,6 +98,10 @@ def _page_url(organisation, number: int = 3) -> str:
     return reverse("journey:step", kwargs={"org_slug": organisation.slug, "number": number})
 
 
+def _edit_url(organisation, number: int = 3) -> str:
+    return reverse("journey:edit", kwargs={"org_slug": organisation.slug, "number": number})
+
+
 def _url(organisation, number: int = 3) -> str:
     return reverse("journey:canvas", kwargs={"org_slug": organisation.slug, "number": number})
 
@@ -113,7 +117,7 @@ def _canvas(step: JourneyStep) -> Canvas:
 def test_it_shows_the_canvas_form_to_those_who_edit(
     organisation, step, members, client_as, role
 ) -> None:
-    response = client_as(members[role]).get(_page_url(organisation))
+    response = client_as(members[role]).get(_edit_url(organisation))
 
     assert response.status_code == 200
     fields = form_data(response)
@@ -123,6 +127,21 @@ def test_it_shows_the_canvas_form_to_those_who_edit(
         assert fields[f"{name}-TOTAL_FORMS"] == "1"
     assert "items-0-stance" in fields
     assert "Stakeholders" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.MEMBER, Role.FACILITATOR])
+def test_it_shows_editors_the_read_view_with_an_edit_link(
+    organisation, step, members, client_as, role
+) -> None:
+    step.canvas.content = {"today": "Two data teams, one warehouse."}
+    step.canvas.save()
+
+    response = client_as(members[role]).get(_page_url(organisation))
+
+    body = response.content.decode()
+    assert "<textarea" not in body
+    assert "Two data teams, one warehouse." in body
+    assert f'href="{_edit_url(organisation)}">Edit canvas</a>' in body
 
 
 def test_it_shows_an_executive_a_read_only_canvas(organisation, step, members, client_as) -> None:
@@ -137,10 +156,15 @@ def test_it_shows_an_executive_a_read_only_canvas(organisation, step, members, c
     assert "<textarea" not in body
     assert 'class="canvas-readonly"' in body
     assert "Two data teams, one warehouse." in body
+    assert "Edit canvas" not in body
+
+
+def test_it_refuses_the_editor_to_an_executive(organisation, step, members, client_as) -> None:
+    assert client_as(members[Role.EXECUTIVE]).get(_edit_url(organisation)).status_code == 403
 
 
 def test_it_has_no_step_list_for_a_step_without_one(organisation, member_client) -> None:
-    response = member_client.get(_page_url(organisation, 1))
+    response = member_client.get(_edit_url(organisation, 1))
 
     fields = form_data(response)
     assert "actions-TOTAL_FORMS" in fields
@@ -172,7 +196,7 @@ def test_it_saves_the_canvas_as_its_first_revision(
     response = member_client.post(_url(organisation), _full_canvas())
 
     assert response.status_code == 302
-    assert response.url == _page_url(organisation)
+    assert response.url == _edit_url(organisation) + "#canvas-panel"
     canvas = _canvas(step)
     assert canvas.version == 1
     assert canvas.updated_by == members[Role.MEMBER]
@@ -182,7 +206,9 @@ def test_it_saves_the_canvas_as_its_first_revision(
         "assumptions": "",
         "risks": "Finance may say no.",
         "open_questions": "",
-        "actions": [{"action": "Meet finance", "owner": "Ann", "due": "2026-02-01"}],
+        "actions": [
+            {"action": "Meet finance", "owner": "Ann", "owner_id": "", "due": "2026-02-01"}
+        ],
         "links": [{"title": "Wiki", "url": "https://wiki.example.com/mesh"}],
         "items": [{"who": "Finance", "stance": "Wary", "approach": "Show the ROI"}],
     }
@@ -217,7 +243,8 @@ def test_it_swaps_in_the_saved_form_for_htmx(organisation, step, member_client) 
     assert response.status_code == 200
     body = response.content.decode()
     assert "<html" not in body
-    assert body.lstrip().startswith('<form id="canvas-form"')
+    assert body.lstrip().startswith('<div id="canvas-panel"')
+    assert 'id="canvas-notice" tabindex="-1" data-focus data-announce' in body
     assert "Saved: What we decided." in body
     fields = form_data(response)
     assert fields["version"] == "1"
@@ -239,7 +266,7 @@ def test_it_saves_nothing_when_nothing_changed(organisation, step, member_client
 
 def test_it_saves_the_form_it_rendered_without_changes(organisation, step, member_client) -> None:
     member_client.post(_url(organisation), _full_canvas())
-    page = member_client.get(_page_url(organisation))
+    page = member_client.get(_edit_url(organisation))
 
     response = member_client.post(_url(organisation), form_data(page), **HTMX)
 
@@ -250,7 +277,7 @@ def test_it_saves_the_form_it_rendered_without_changes(organisation, step, membe
 
 def test_it_removes_a_row_cleared_in_the_rendered_form(organisation, step, member_client) -> None:
     member_client.post(_url(organisation), _full_canvas())
-    fields = form_data(member_client.get(_page_url(organisation)))
+    fields = form_data(member_client.get(_edit_url(organisation)))
     fields |= {"actions-0-action": "", "actions-0-owner": "", "actions-0-due": ""}
 
     response = member_client.post(_url(organisation), fields, **HTMX)
@@ -426,8 +453,8 @@ def test_it_keeps_both_versions_when_two_people_save_the_same_version(
 ) -> None:
     anna = client_as(members[Role.MEMBER])
     ben = client_as(members[Role.CHAMPION])
-    anna_fields = form_data(anna.get(_page_url(organisation)))
-    ben_fields = form_data(ben.get(_page_url(organisation)))
+    anna_fields = form_data(anna.get(_edit_url(organisation)))
+    ben_fields = form_data(ben.get(_edit_url(organisation)))
     assert anna_fields["version"] == ben_fields["version"] == "0"
 
     anna.post(_url(organisation), anna_fields | {"today": "Anna says: three teams."})

@@ -203,6 +203,8 @@ ACCESS_CASES = [
     Case("assessments:new", "POST", Action.ASSESSMENT_MANAGE),
     Case("assessments:round", "GET", Action.ASSESSMENT_MANAGE, kwargs=_round),
     Case("assessments:status", "POST", Action.ASSESSMENT_MANAGE, kwargs=_round),
+    Case("journey:edit", "GET", Action.CANVAS_EDIT, kwargs=_step),
+    Case("journey:my_actions", "GET", Action.JOURNEY_VIEW),
     Case("assessments:add_people", "POST", Action.ASSESSMENT_MANAGE, kwargs=_round),
     Case("assessments:respondent_link", "POST", Action.ASSESSMENT_MANAGE, kwargs=_round_person),
     Case("assessments:respondent_revoke", "POST", Action.ASSESSMENT_MANAGE, kwargs=_round_person),

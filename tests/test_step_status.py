@@ -57,7 +57,11 @@ def test_it_swaps_in_the_card_for_htmx(organisation, step, facilitator_client) -
     assert "<html" not in body
     assert body.lstrip().startswith('<li class="step-card step-card--done" id="step-3">')
     assert 'id="step-4"' not in body
-    assert "Step 3 is now done." in body
+    assert "Saved: step 3 is now done." in body
+    # The progress card beside the map is swapped too (out of band), so it is not stale.
+    assert 'id="progress-summary" hx-swap-oob="true"' in body
+    # Focus goes back to the status field of the changed card.
+    assert 'id="id_step3-status" data-focus' in body
     # The card carries the new version, so the next change from it is not a conflict.
     assert 'name="step3-version" value="2"' in body
     step.refresh_from_db()
@@ -76,7 +80,7 @@ def test_it_swaps_in_the_status_panel_from_the_step_page(
     assert "<html" not in body
     assert body.lstrip().startswith('<div id="step-status">')
     assert 'id="step-3"' not in body
-    assert "Status saved." in body
+    assert "Saved: step 3 is now done." in body
     step.refresh_from_db()
     assert step.status == JourneyStep.Status.DONE
 
