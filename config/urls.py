@@ -3,11 +3,13 @@ from django.urls import include, path
 from assessments import urls as assessment_urls
 from organisations import urls as organisation_urls
 from organisations.views import home
+from workshops import urls as workshop_urls
 
 urlpatterns = [
     path("", home, name="home"),
     *organisation_urls.account_urls,
     *assessment_urls.link_urls,
+    *workshop_urls.join_urls,
     path(
         "o/<slug:org_slug>/",
         include(
@@ -17,6 +19,7 @@ urlpatterns = [
                 path("exports/", include("organisations.export_urls")),
                 path("assessments/", include("assessments.urls")),
                 path("champions/", include("champions.urls")),
+                path("workshops/", include("workshops.urls")),
             ]
         ),
     ),

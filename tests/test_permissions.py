@@ -25,6 +25,7 @@ from organisations.access import SESSION_GRANTS
 from organisations.roles import GUEST_KIND_ACTIONS, PERMISSIONS, Action, GuestKind, Role
 from organisations.services import invitation_create
 from tests.conftest import member_actor
+from workshops.testing import workshop_world
 
 DOC = Path(settings.BASE_DIR) / "docs" / "permissions.md"
 ORG_PREFIX = "o/<slug:org_slug>/"
@@ -104,6 +105,8 @@ class World:
     outsider_respondent_id: int = 0
     # Champions' objects by name (champions.testing.champions_world).
     champion_ids: dict[str, int] = field(default_factory=dict)
+    # Workshop objects by name (workshops.testing.workshop_world).
+    workshop_ids: dict[str, int] = field(default_factory=dict)
 
 
 
@@ -148,6 +151,23 @@ def _round_person(world: World) -> dict:
 def _champion(ids: dict[str, str]) -> Callable[[World], dict]:
     """URL kwargs naming champions' objects: {"objective_id": "objective"} -> real ids."""
     return lambda world: {kwarg: world.champion_ids[name] for kwarg, name in ids.items()}
+
+
+def _workshop(*names: str) -> Callable[[World], dict]:
+    """URL kwargs naming workshop objects: ("workshop", "note") -> workshop_id, note_id."""
+    return lambda world: {f"{name}_id": world.workshop_ids[name] for name in names}
+
+
+def _no_data(world: World) -> dict:
+    return {}
+
+
+def _a_note(world: World) -> dict:
+    return {"zone": world.workshop_ids["zone"], "text": "A new idea"}
+
+
+_BOARD = ("workshop", "activity")
+_NOTE = (*_BOARD, "note")
 
 
 ACCESS_CASES = [
@@ -252,6 +272,51 @@ ACCESS_CASES = [
             ("roi_measurement_add", {}),
         ]
     ],
+    *[
+        Case(f"workshops:{name}", method, action, kwargs=_workshop(*ids), data=data)
+        for name, method, action, ids, data in [
+            ("list", "GET", Action.WORKSHOP_VIEW, (), _no_data),
+            ("new", "GET", Action.WORKSHOP_RUN, (), _no_data),
+            ("new", "POST", Action.WORKSHOP_RUN, (), _no_data),
+            ("detail", "GET", Action.WORKSHOP_VIEW, ("workshop",), _no_data),
+            ("lobby", "GET", Action.WORKSHOP_VIEW, ("workshop",), _no_data),
+            ("activity_add", "POST", Action.WORKSHOP_RUN, ("workshop",), _no_data),
+            ("activity_edit", "GET", Action.WORKSHOP_RUN, ("workshop", "activity"), _no_data),
+            ("activity_edit", "POST", Action.WORKSHOP_RUN, ("workshop", "activity"), _no_data),
+            ("activity_move", "POST", Action.WORKSHOP_RUN, ("workshop", "activity"), _no_data),
+            ("activity_remove", "POST", Action.WORKSHOP_RUN, ("workshop", "activity"), _no_data),
+            ("agenda_save", "POST", Action.WORKSHOP_RUN, ("workshop",), _no_data),
+            ("end", "POST", Action.WORKSHOP_RUN, ("workshop",), _no_data),
+            ("admit", "POST", Action.WORKSHOP_RUN, ("workshop", "participant"), _no_data),
+            ("action_done", "POST", Action.WORKSHOP_RUN, ("workshop", "action"), _no_data),
+            ("preparation", "GET", Action.WORKSHOP_RUN, ("workshop",), _no_data),
+            ("preparation", "POST", Action.WORKSHOP_RUN, ("workshop",), _no_data),
+            ("checklist_add", "POST", Action.WORKSHOP_RUN, ("workshop",), _no_data),
+            ("checklist_tick", "POST", Action.WORKSHOP_RUN, ("workshop", "item"), _no_data),
+            ("invitation", "GET", Action.WORKSHOP_RUN, ("workshop",), _no_data),
+            # With the test task backend these only enqueue: no file is made per role.
+            ("agenda_pdf", "POST", Action.WORKSHOP_VIEW, ("workshop",), _no_data),
+            ("report_pdf", "POST", Action.WORKSHOP_VIEW, ("workshop",), _no_data),
+            ("board", "GET", Action.WORKSHOP_VIEW, _BOARD, _no_data),
+            ("stream", "GET", Action.WORKSHOP_VIEW, _BOARD, _no_data),
+            ("poll", "GET", Action.WORKSHOP_VIEW, _BOARD, _no_data),
+            ("start", "POST", Action.WORKSHOP_RUN, _BOARD, _no_data),
+            ("phase", "POST", Action.WORKSHOP_RUN, _BOARD, _no_data),
+            ("timer", "POST", Action.WORKSHOP_RUN, _BOARD, _no_data),
+            ("reveal_votes", "POST", Action.WORKSHOP_RUN, _BOARD, _no_data),
+            ("board_csv", "POST", Action.WORKSHOP_VIEW, _BOARD, _no_data),
+            ("board_pdf", "POST", Action.WORKSHOP_VIEW, _BOARD, _no_data),
+            ("cluster_rename", "POST", Action.WORKSHOP_RUN, (*_BOARD, "cluster"), _no_data),
+            ("note_add", "POST", Action.BOARD_CONTRIBUTE, _BOARD, _a_note),
+            ("note_edit", "POST", Action.BOARD_CONTRIBUTE, _NOTE, _no_data),
+            ("note_move", "POST", Action.BOARD_CONTRIBUTE, _NOTE, _no_data),
+            ("note_delete", "POST", Action.BOARD_CONTRIBUTE, _NOTE, _no_data),
+            ("note_group", "POST", Action.BOARD_CONTRIBUTE, _NOTE, _no_data),
+            ("note_vote", "POST", Action.BOARD_CONTRIBUTE, _NOTE, _no_data),
+            ("note_merge", "POST", Action.WORKSHOP_RUN, _NOTE, _no_data),
+            ("note_promote", "POST", Action.WORKSHOP_RUN, _NOTE, _no_data),
+        ]
+    ],
 ]
 
 
@@ -288,8 +353,10 @@ def world(organisation: Organisation, members: dict[str, User]) -> World:
     )
     respondents = {r.user_id: r.pk for r in round.respondents.all()}
     champion_ids = champions_world(member_actor(owner, organisation))
+    workshop_ids = workshop_world(organisation, owner)
     return World(
         champion_ids=champion_ids,
+        workshop_ids=workshop_ids,
         round_id=round.pk,
         respondent_ids={role: respondents[user.pk] for role, user in members.items()},
         outsider_respondent_id=respondents[None],
@@ -429,3 +496,26 @@ def test_it_opens_to_a_respondent_guest_only_their_own_target(case, world):
     assert _request(client, case, theirs).status_code not in (403, 404)
     # The same page for somebody else's answers does not exist, as far as the guest can tell.
     assert _request(client, case, world).status_code == 404
+
+
+def _workshop_guest(world: World) -> Client:
+    """Someone without an account who joined the running workshop by its code."""
+    client = Client()
+    session = client.session
+    session[SESSION_GRANTS] = [world.workshop_ids["guest_grant"]]
+    session.save()
+    return client
+
+
+@pytest.mark.parametrize("case", ACCESS_CASES, ids=str)
+def test_it_opens_to_a_workshop_participant_only_their_workshops_boards(case, world):
+    client = _workshop_guest(world)
+    target = resolve(_path(case, world)).func.guest_target
+    ours = target is not None and target.kind == GuestKind.WORKSHOP_PARTICIPANT
+    if not ours or case.action not in GUEST_KIND_ACTIONS[GuestKind.WORKSHOP_PARTICIPANT]:
+        assert _request(client, case, world).status_code == 404
+        return
+    assert _request(client, case, world).status_code not in (403, 404)
+    # The earlier workshop's boards do not exist, as far as this guest can tell.
+    elsewhere = dict(world.workshop_ids, workshop=world.workshop_ids["earlier"])
+    assert _request(client, case, replace(world, workshop_ids=elsewhere)).status_code == 404

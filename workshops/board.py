@@ -1,0 +1,230 @@
+"""What a board shows to one viewer: one context builder per partial of workshops/board.html,
+used by the full page, by the htmx swaps and by the fragments sent live to each audience.
+
+A live fragment is rendered once per audience, not per person: "all" (someone who neither
+wrote the note nor runs the workshop), "facilitators", and "participant:<id>" for the author.
+A viewer belongs to "all" and to their own audience; the stream delivers events in order, so
+the later, more specific fragment is the one that stays on their page.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from journey.models import StepDefinition
+
+from . import rules, selectors
+from .models import Activity, Cluster, Note, Participant, Workshop, Zone
+
+ALL = "all"
+FACILITATORS = "facilitators"
+
+
+def participant_audience(participant_id: int) -> str:
+    return f"participant:{participant_id}"
+
+
+def channel(activity: Activity) -> str:
+    return f"workshop-board:{activity.pk}"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who a board is rendered for. `participant` is None for a watcher who has not joined."""
+
+    participant: Participant | None = None
+    is_facilitator: bool = False
+    can_contribute: bool = False
+    # A fragment for a whole audience carries no CSRF field: htmx sends the header from <body>.
+    broadcast: bool = False
+    my_votes: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def participant_id(self) -> int | None:
+        return self.participant.pk if self.participant else None
+
+    def audiences(self) -> set[str]:
+        found = {ALL}
+        if self.is_facilitator:
+            found.add(FACILITATORS)
+        if self.participant is not None:
+            found.add(participant_audience(self.participant.pk))
+        return found
+
+
+EVERYONE = Viewer(broadcast=True)
+FACILITATOR_AUDIENCE = Viewer(is_facilitator=True, can_contribute=True, broadcast=True)
+
+
+def author_viewer(note: Note, my_votes: dict[int, int] | None = None) -> Viewer:
+    return Viewer(
+        participant=note.author, can_contribute=True, broadcast=True, my_votes=my_votes or {}
+    )
+
+
+def _is_author(note: Note, viewer: Viewer) -> bool:
+    return viewer.participant_id is not None and note.author_id == viewer.participant_id
+
+
+def _may(action: str, activity: Activity, viewer: Viewer, *, is_author: bool) -> bool:
+    if not (viewer.can_contribute or viewer.is_facilitator):
+        return False
+    if not viewer.is_facilitator and viewer.participant is None and not viewer.broadcast:
+        # A member who has not joined yet: the first note makes them a participant.
+        return action == rules.ADD and activity.workshop.status == Workshop.Status.LIVE
+    return not rules.refusal(
+        action,
+        phase=activity.phase,
+        workshop_status=activity.workshop.status,
+        is_facilitator=viewer.is_facilitator,
+        is_author=is_author,
+    )
+
+
+def note_context(
+    note: Note,
+    activity: Activity,
+    viewer: Viewer,
+    *,
+    oob: str = "",
+    zones: list[Zone] | None = None,
+    clusters: list[Cluster] | None = None,
+    steps: list[tuple[int, str]] | None = None,
+) -> dict:
+    workshop = activity.workshop
+    is_author = _is_author(note, viewer)
+    visible = rules.note_visible(
+        private_writing=activity.private_writing,
+        phase=activity.phase,
+        is_author=is_author,
+        is_facilitator=viewer.is_facilitator,
+    )
+    total = getattr(note, "vote_count", None)
+    if total is None:
+        total = note.votes.count()
+    show_total = activity.votes_revealed or viewer.is_facilitator
+    return {
+        "note": note,
+        "activity": activity,
+        "workshop": workshop,
+        "visible": visible,
+        "is_author": is_author,
+        "author_shown": workshop.names_shown and note.author_name,
+        "may_edit": _may(rules.EDIT, activity, viewer, is_author=is_author),
+        "may_move": _may(rules.MOVE, activity, viewer, is_author=is_author),
+        "may_group": _may(rules.GROUP_NOTES, activity, viewer, is_author=is_author),
+        "may_vote": _may(rules.VOTE_NOTES, activity, viewer, is_author=is_author)
+        and activity.votes_per_person > 0,
+        "may_promote": viewer.is_facilitator,
+        "steps": steps if steps is not None else (step_choices() if viewer.is_facilitator else []),
+        "total_votes": total if show_total else None,
+        "mine": viewer.my_votes.get(note.pk, 0),
+        "zones": zones if zones is not None else list(activity.zones.all()),
+        "clusters": clusters if clusters is not None else list(activity.clusters.all()),
+        "colours": Note.Colour.choices,
+        "broadcast": viewer.broadcast,
+        "oob": oob,
+    }
+
+
+def zone_context(
+    zone: Zone,
+    notes: list[Note],
+    activity: Activity,
+    viewer: Viewer,
+    *,
+    zones: list[Zone] | None = None,
+    clusters: list[Cluster] | None = None,
+    steps: list[tuple[int, str]] | None = None,
+) -> dict:
+    shown = [
+        note_context(n, activity, viewer, zones=zones, clusters=clusters, steps=steps)
+        for n in notes
+    ]
+    visible = [c for c in shown if c["visible"]]
+    return {
+        "zone": zone,
+        "activity": activity,
+        "notes": visible,
+        "written": len(notes),
+        "private": activity.private_writing and activity.phase == rules.WRITE,
+        "may_add": _may(rules.ADD, activity, viewer, is_author=True),
+        "colours": Note.Colour.choices,
+        "broadcast": viewer.broadcast,
+    }
+
+
+def zone_count_context(zone: Zone, written: int, activity: Activity) -> dict:
+    return {"zone": zone, "written": written, "activity": activity}
+
+
+def step_choices() -> list[tuple[int, str]]:
+    """The journey's steps a facilitator can promote a note into: (number, title)."""
+    return list(StepDefinition.objects.order_by("number").values_list("number", "title"))
+
+
+def timer_context(activity: Activity) -> dict:
+    now = timezone.now()
+    ends_at = activity.timer_ends_at
+    remaining = int((ends_at - now).total_seconds()) if ends_at and ends_at > now else 0
+    return {"activity": activity, "ends_at": ends_at, "remaining": remaining}
+
+
+def phase_context(activity: Activity, viewer: Viewer, votes_left: int | None = None) -> dict:
+    return {
+        "activity": activity,
+        "workshop": activity.workshop,
+        "phases": Activity.Phase.choices,
+        "phase_help": rules.PHASE_HELP.get(activity.phase, ""),
+        "viewer": viewer,
+        "votes_left": votes_left,
+        "broadcast": viewer.broadcast,
+    }
+
+
+def clusters_context(activity: Activity, clusters: list[Cluster], viewer: Viewer) -> dict:
+    return {
+        "activity": activity,
+        "clusters": clusters,
+        "may_group": viewer.is_facilitator
+        or (viewer.can_contribute and activity.phase == rules.GROUP),
+        "broadcast": viewer.broadcast,
+    }
+
+
+def votes_left(activity: Activity, viewer: Viewer) -> int | None:
+    if viewer.participant is None or activity.votes_per_person == 0 or activity.phase != "vote":
+        return None
+    return max(0, activity.votes_per_person - sum(viewer.my_votes.values()))
+
+
+def board_context(activity: Activity, viewer: Viewer) -> dict:
+    """The whole board for one viewer: zones with their notes, groups, phase and timer."""
+    notes = selectors.board_notes(activity)
+    by_zone: dict[int, list[Note]] = {}
+    for note in notes:
+        by_zone.setdefault(note.zone_id, []).append(note)
+    all_zones = selectors.board_zones(activity)
+    clusters = selectors.board_clusters(activity)
+    steps = step_choices() if viewer.is_facilitator else []
+    zones = [
+        zone_context(
+            zone,
+            by_zone.get(zone.pk, []),
+            activity,
+            viewer,
+            zones=all_zones,
+            clusters=clusters,
+            steps=steps,
+        )
+        for zone in all_zones
+    ]
+    return {
+        "activity": activity,
+        "workshop": activity.workshop,
+        "viewer": viewer,
+        "zones": zones,
+        "clusters": clusters_context(activity, clusters, viewer),
+        "phase": phase_context(activity, viewer, votes_left(activity, viewer)),
+        "timer": timer_context(activity),
+    }

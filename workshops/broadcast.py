@@ -1,0 +1,156 @@
+"""The live events a board write sends: out-of-band fragments, rendered once per audience.
+
+Called by the services inside their transaction (kernel.live.publish numbers and stores the
+event there, so it is seen only if the write commits). Audiences are published from the
+widest to the narrowest ("all", then "facilitators", then the author), so a viewer in several
+keeps the fragment meant most closely for them.
+"""
+
+from django.template.loader import render_to_string
+
+from kernel import live
+from organisations.models import Membership
+from organisations.roles import Action, can
+
+from . import board, selectors
+from .board import ALL, FACILITATORS, Viewer, participant_audience
+from .models import Activity, Note, Participant, Workshop, Zone
+
+PAGE = "workshops/board.html"
+
+
+def _render(partial: str, context: dict) -> str:
+    return render_to_string(f"{PAGE}#{partial}", context)
+
+
+def _publish(activity: Activity, data: str, audience: str = ALL, event: str = "message") -> None:
+    live.publish(board.channel(activity), data=data, audience=audience, event=event)
+
+
+def _runs_workshop(participant: Participant | None, workshop: Workshop) -> bool:
+    if participant is None or participant.user_id is None:
+        return False
+    role = (
+        Membership.objects.filter(
+            organisation_id=workshop.organisation_id, user_id=participant.user_id
+        )
+        .values_list("role", flat=True)
+        .first()
+    )
+    return role is not None and can(role, Action.WORKSHOP_RUN)
+
+
+def _author_viewer(note: Note, activity: Activity) -> Viewer | None:
+    if note.author is None:
+        return None
+    return Viewer(
+        participant=note.author,
+        is_facilitator=_runs_workshop(note.author, activity.workshop),
+        can_contribute=True,
+        broadcast=True,
+    )
+
+
+def _note_fragments(note: Note, activity: Activity, *, place: str) -> list[tuple[str, str]]:
+    """(audience, fragment) for every audience that sees this note, widest first.
+
+    `place` is "replace" (the note stays where it is) or "append" (it goes to the end of its
+    zone, removed first from wherever it was, so a repeated event never shows it twice).
+    """
+    private = activity.private_writing and activity.phase == "write"
+    viewers: list[tuple[str, Viewer]] = []
+    if not private:
+        viewers.append((ALL, board.EVERYONE))
+    viewers.append((FACILITATORS, board.FACILITATOR_AUDIENCE))
+    author = _author_viewer(note, activity)
+    if author is not None:
+        viewers.append((participant_audience(note.author_id), author))
+    fragments = []
+    steps = board.step_choices()
+    for audience, viewer in viewers:
+        context = board.note_context(
+            note,
+            activity,
+            viewer,
+            oob="true" if place == "replace" else "",
+            steps=steps if viewer.is_facilitator else [],
+        )
+        partial = "note-append" if place == "append" else "note"
+        fragments.append((audience, _render(partial, {"n": context})))
+    return fragments
+
+
+def _zone_count(activity: Activity, zone: Zone) -> None:
+    if activity.private_writing and activity.phase == "write":
+        written = zone.notes.count()
+        context = {**board.zone_count_context(zone, written, activity), "oob": True}
+        _publish(activity, _render("zone-count", context))
+
+
+def note_added(note: Note, activity: Activity) -> None:
+    for audience, fragment in _note_fragments(note, activity, place="append"):
+        _publish(activity, fragment, audience)
+    _zone_count(activity, note.zone)
+
+
+def note_changed(note: Note, activity: Activity) -> None:
+    for audience, fragment in _note_fragments(note, activity, place="replace"):
+        _publish(activity, fragment, audience)
+
+
+def note_moved(note: Note, activity: Activity, old_zone: Zone) -> None:
+    for audience, fragment in _note_fragments(note, activity, place="append"):
+        _publish(activity, fragment, audience)
+    _zone_count(activity, old_zone)
+    _zone_count(activity, note.zone)
+
+
+def note_removed(note: Note, activity: Activity) -> None:
+    _publish(activity, _render("note-removed", {"note": note}))
+    _zone_count(activity, note.zone)
+
+
+def votes_changed(note: Note, activity: Activity, participant: Participant) -> None:
+    total = note.votes.count()
+    total_fragment = _render("note-total", {"note": note, "total_votes": total, "oob": True})
+    _publish(activity, total_fragment, ALL if activity.votes_revealed else FACILITATORS)
+    viewer = Viewer(
+        participant=participant,
+        can_contribute=True,
+        broadcast=True,
+        my_votes=_my_votes(activity, participant),
+    )
+    mine = viewer.my_votes.get(note.pk, 0)
+    fragment = _render(
+        "note-mine",
+        {"note": note, "mine": mine, "broadcast": True, "activity": activity, "oob": True},
+    ) + _render("votes-left", {"votes_left": board.votes_left(activity, viewer), "oob": True})
+    _publish(activity, fragment, participant_audience(participant.pk))
+
+
+def _my_votes(activity: Activity, participant: Participant) -> dict[int, int]:
+    return selectors.my_votes(activity=activity, participant=participant)
+
+
+def clusters_changed(activity: Activity) -> None:
+    clusters = selectors.board_clusters(activity)
+    for audience, viewer in ((ALL, board.EVERYONE), (FACILITATORS, board.FACILITATOR_AUDIENCE)):
+        context = board.clusters_context(activity, clusters, viewer)
+        _publish(activity, _render("clusters", {"cl": {**context, "oob": True}}), audience)
+
+
+def timer_changed(activity: Activity) -> None:
+    """The timer's end, sent once: each page counts down to it by itself."""
+    _publish(activity, _render("timer", {"t": {**board.timer_context(activity), "oob": True}}))
+
+
+def board_reset(activity: Activity) -> None:
+    """The phase, the reveal or the zones changed: every page fetches its own board again."""
+    _publish(activity, "board", event="reset")
+
+
+def waiting_changed(workshop: Workshop) -> None:
+    """Someone waits to be let in: the facilitators' board shows them."""
+    activity = workshop.current_activity
+    if activity is not None:
+        _publish(activity, "waiting", FACILITATORS, event="reset")
