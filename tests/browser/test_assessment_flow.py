@@ -53,6 +53,7 @@ def test_it_runs_a_round_from_opening_to_closing(demo, page, new_context):
     login(page, "champion@acme.example", PASSWORD)
     page.goto("/o/acme/assessments/")
     page.get_by_role("link", name="Open a new round").click()
+    assert_accessible(page)
     page.get_by_label("Title").fill("Browser check")
     page.get_by_label("E-mail each new person their link now").uncheck()
     page.get_by_label("People without an account").fill(
@@ -61,6 +62,7 @@ def test_it_runs_a_round_from_opening_to_closing(demo, page, new_context):
     page.get_by_role("button", name="Open the round").click()
     expect(page.get_by_role("heading", name="Browser check")).to_be_visible()
     links = {name: page.get_by_label(f"Personal link for {name}").input_value() for name in ANSWERS}
+    assert_accessible(page)
     # Links are shown once: a reload no longer has them.
     page.reload()
     expect(page.locator(".copy-field")).to_have_count(0)
@@ -122,6 +124,7 @@ def test_it_runs_a_round_from_opening_to_closing(demo, page, new_context):
     assert_accessible(page)
 
     page.goto("/o/acme/assessments/")
+    assert_accessible(page)
     page.get_by_role("link", name="People and links of Browser check").click()
     expect(page.get_by_text("3 of 3 people have answered every question")).to_be_visible()
     page.get_by_role("button", name="Close the round").click()
