@@ -328,8 +328,17 @@ def readiness_status(*, organisation: Organisation) -> str | None:
     return scoring.verdict(definition, scoring.summarise(definition, answers)).status
 
 
-def okr_progress(*, organisation: Organisation, today: date) -> float | None:
-    """Mean progress of the objectives of the latest quarter that has begun and has any."""
+def okr_progress(
+    *,
+    organisation: Organisation,
+    today: date,
+    known: tuple[okr.Period, list[ObjectiveStatus]] | None = None,
+) -> float | None:
+    """Mean progress of the objectives of the latest quarter that has begun and has any.
+
+    `known` is a quarter's overview the caller already has (the home page shows this
+    quarter's), so it is not read twice.
+    """
     latest = (
         Objective.objects.filter(organisation=organisation, period_start__lte=today)
         .order_by("-period_start")
@@ -338,14 +347,21 @@ def okr_progress(*, organisation: Organisation, today: date) -> float | None:
     )
     if latest is None:
         return None
-    statuses = period_overview(
-        organisation=organisation, period=okr.quarter_of(latest), today=today
-    )
+    quarter = okr.quarter_of(latest)
+    if known is not None and known[0] == quarter:
+        statuses = known[1]
+    else:
+        statuses = period_overview(organisation=organisation, period=quarter, today=today)
     values = [s.progress for s in statuses if s.progress is not None]
     return sum(values) / len(values) if values else None
 
 
-def curve_evidence(*, organisation: Organisation, today: date) -> curve.Evidence:
+def curve_evidence(
+    *,
+    organisation: Organisation,
+    today: date,
+    known: tuple[okr.Period, list[ObjectiveStatus]] | None = None,
+) -> curve.Evidence:
     steps = dict(
         JourneyStep.objects.filter(organisation=organisation).values_list(
             "definition__number", "status"
@@ -358,13 +374,18 @@ def curve_evidence(*, organisation: Organisation, today: date) -> curve.Evidence
         step_statuses=steps,
         readiness=readiness_status(organisation=organisation),
         milestones=[(number, status == Milestone.Status.DONE) for number, status in milestone_rows],
-        okr_progress=okr_progress(organisation=organisation, today=today),
+        okr_progress=okr_progress(organisation=organisation, today=today, known=known),
     )
 
 
-def curve_position(*, organisation: Organisation, today: date | None = None) -> curve.CurvePosition:
+def curve_position(
+    *,
+    organisation: Organisation,
+    today: date | None = None,
+    known: tuple[okr.Period, list[ObjectiveStatus]] | None = None,
+) -> curve.CurvePosition:
     today = today or timezone.localdate()
-    return curve.place(curve_evidence(organisation=organisation, today=today))
+    return curve.place(curve_evidence(organisation=organisation, today=today, known=known))
 
 
 def curve_history(*, organisation: Organisation) -> list[CurveSnapshot]:

@@ -68,8 +68,8 @@ def _chart(chart) -> dict:
 # --- champion's home --------------------------------------------------------------------------
 
 
-def _curve_context(request: OrganisationRequest, today) -> dict:
-    position = selectors.curve_position(organisation=request.organisation, today=today)
+def _curve_context(request: OrganisationRequest, today, known=None) -> dict:
+    position = selectors.curve_position(organisation=request.organisation, today=today, known=known)
     history = [
         (s.taken_on, s.position)
         for s in selectors.curve_history(organisation=request.organisation)
@@ -94,7 +94,7 @@ def home(request: OrganisationRequest) -> HttpResponse:
         "unowned_steps": selectors.steps_without_owner(organisation=request.organisation),
         "today": today,
         "can_edit": _can_edit(request),
-        **_curve_context(request, today),
+        **_curve_context(request, today, known=(period, overview)),
     }
     return render(request, "champions/home.html", context)
 
