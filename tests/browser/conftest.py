@@ -12,7 +12,8 @@ Fixtures
 
 Helpers (`from .conftest import assert_accessible, login` in a test module here)
     login(page, email, password)   signs in through the real login form
-    assert_accessible(page)        runs axe-core (WCAG 2 A and AA) and fails listing violations
+    assert_accessible(page)        runs axe-core (WCAG 2 A and AA) and fails listing violations;
+                                   assert_accessible(page, tags=[...]) with other axe tags
 
 The app's Content Security Policy stays on in these tests, so they also prove the pages
 work under it.
@@ -120,7 +121,7 @@ def login(page: Page, email: str, password: str) -> None:
     expect(page, f"Signing in as {email} failed").not_to_have_url(LOGIN_URL)
 
 
-def assert_accessible(page: Page) -> None:
+def assert_accessible(page: Page, tags: list[str] | None = None) -> None:
     # evaluate() runs through the DevTools protocol, which the page's CSP does not govern;
     # a <script> tag would be blocked by `script-src 'self'`, which stays on in these tests.
     if not page.evaluate("typeof window.axe !== 'undefined'"):
@@ -128,7 +129,7 @@ def assert_accessible(page: Page) -> None:
     violations = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
         ".then(results => results.violations)",
-        AXE_TAGS,
+        tags or AXE_TAGS,
     )
     if violations:
         # Raised rather than asserted, so pytest shows this summary instead of the raw results.
