@@ -51,7 +51,7 @@ def test_it_speaks_of_the_latest_closed_round_against_the_one_before(demo):
     assert context["previous"] == closed.order_by("created").first()
     assert context["verdict"].headline
     assert context["next_steps"]
-    assert len(context["sections"]) == 1  # the journey's; champions add theirs when present
+    assert len(context["sections"]) == 2  # the journey's and the champions'
 
 
 def test_it_reports_an_organisation_without_any_answers(organisation):
