@@ -30,6 +30,7 @@ def test_it_runs_the_facilitators_journey_end_to_end(demo, page, new_context, ex
     # Change a status in place: htmx swaps the card, and the change survives a reload.
     card = page.locator("#step-7")
     card.get_by_label("Status of step 7").select_option("in_progress")
+    card.get_by_role("button", name="Update step 7").click()
     expect(page.locator("#step-7 .status-pill")).to_have_text("In progress")
     page.reload()
     expect(page.locator("#step-7 .status-pill")).to_have_text("In progress")
@@ -38,21 +39,20 @@ def test_it_runs_the_facilitators_journey_end_to_end(demo, page, new_context, ex
     page.get_by_role("link", name="Step 7: Milestones and measurements").click()
     expect(page.get_by_role("heading", name="Milestones and measurements")).to_be_visible()
     assert_accessible(page)
+    page.get_by_role("link", name="Edit canvas").click()
     page.get_by_label("Where we are today").fill("Quarterly reviews with the steering group.")
     page.get_by_role("button", name="Save canvas").click()
-    expect(page.get_by_role("status").filter(has_text="Saved")).to_contain_text(
-        "Where we are today"
-    )
+    expect(page.locator("#canvas-notice")).to_contain_text("Where we are today")
 
     # A champion opens the same canvas, then the facilitator saves again before they do.
     colleague = new_context().new_page()
     login(colleague, "champion@acme.example", PASSWORD)
-    colleague.goto("/o/acme/journey/7/")
+    colleague.goto("/o/acme/journey/7/edit/")
     colleague.get_by_label("Risks").fill("Milestones may be gamed to look green.")
 
     page.get_by_label("What we decided").fill("Review milestones every six weeks.")
     page.get_by_role("button", name="Save canvas").click()
-    expect(page.get_by_role("status").filter(has_text="Saved")).to_contain_text("What we decided")
+    expect(page.locator("#canvas-notice")).to_contain_text("What we decided")
 
     # The champion's save does not overwrite: they see the other version and keep their text.
     colleague.get_by_role("button", name="Save canvas").click()
@@ -65,9 +65,9 @@ def test_it_runs_the_facilitators_journey_end_to_end(demo, page, new_context, ex
     # They resolve it: take the decision from the other version and save on top of it.
     colleague.get_by_label("What we decided").fill("Review milestones every six weeks.")
     colleague.get_by_role("button", name="Save my version over theirs").click()
-    expect(colleague.get_by_role("status").filter(has_text="Saved")).to_contain_text("Risks")
+    expect(colleague.locator("#canvas-notice")).to_contain_text("Risks")
 
-    page.reload()
+    page.goto("/o/acme/journey/7/edit/")
     expect(page.get_by_label("Risks")).to_have_value("Milestones may be gamed to look green.")
     expect(page.get_by_label("What we decided")).to_have_value("Review milestones every six weeks.")
 
