@@ -509,7 +509,15 @@ def qr_svg(link: str) -> str:
     """The join link as an SVG QR code, drawn on the server: no script, nothing fetched."""
     buffer = io.BytesIO()
     segno.make(link, error="m").save(
-        buffer, kind="svg", scale=5, border=2, xmldecl=False, svgns=True, title="", svgclass="qr"
+        buffer,
+        kind="svg",
+        scale=5,
+        border=2,
+        xmldecl=False,
+        svgns=True,
+        svgclass="qr",
+        # A viewBox instead of a fixed size, so the page can scale it.
+        omitsize=True,
     )
     svg = buffer.getvalue().decode()
     # segno writes only its own markup: the link is encoded in the drawing, not in the text.
