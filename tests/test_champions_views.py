@@ -579,3 +579,39 @@ def test_it_draws_value_against_investment(ids, client, actor, organisation):
 
     assert "Value delivered (cumulative)" in body and "Investment (cumulative)" in body
     assert "returned <strong>3.00</strong>" in body or "returned <strong>3</strong>" in body
+
+
+def test_it_shows_why_a_node_was_not_added_by_its_field(ids, client):
+    response = client.post(url("tree_add"), {"parent": ids["goal"], "title": ""}, **HTMX)
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="add-title-{ids["goal"]}-error"' in body
+    assert "This field is required." in body
+
+
+def test_it_keeps_what_was_typed_when_a_key_result_changed_meanwhile(ids, client):
+    key_result = KeyResult.objects.get(pk=ids["key_result"])
+    prefix = f"edit{key_result.pk}"
+    data = {
+        "title": "My better title",
+        "unit": "wards",
+        "baseline": "0",
+        "target": "10",
+        "direction": "increase",
+        "weight": "1",
+        "version": key_result.version,
+    }
+    KeyResult.objects.filter(pk=key_result.pk).update(version=key_result.version + 1)
+
+    response = client.post(
+        url("key_result_edit", key_result.pk),
+        {f"{prefix}-{k}": v for k, v in data.items()},
+        **HTMX,
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 409
+    assert "Someone changed this key result meanwhile" in body
+    assert 'value="My better title"' in body
+    assert not KeyResultRevision.objects.exists()
