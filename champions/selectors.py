@@ -14,6 +14,7 @@ from assessments import scoring
 from assessments.models import Response, Round
 from journey.models import JourneyStep
 from organisations.models import Organisation
+from workshops.models import Note
 
 from . import curve, okr, usecases
 from .models import (
@@ -398,6 +399,21 @@ def steps_without_owner(*, organisation: Organisation) -> list[JourneyStep]:
         .exclude(status__in=[JourneyStep.Status.DONE, JourneyStep.Status.NOT_APPLICABLE])
         .select_related("definition")
         .order_by("definition__number")
+    )
+
+
+def workshop_actions(*, organisation: Organisation, limit: int = 8) -> list:
+    """Actions written in workshops' next-steps activity and not yet marked done, newest
+    first (one query). The workshops app keeps them; the champion follows them up."""
+    return list(
+        Note.objects.filter(
+            activity__workshop__organisation=organisation,
+            activity__key="next_steps",
+            zone__order=0,
+            done_at__isnull=True,
+        )
+        .select_related("activity__workshop")
+        .order_by("-created_at", "-pk")[:limit]
     )
 
 

@@ -92,6 +92,7 @@ def home(request: OrganisationRequest) -> HttpResponse:
         "at_risk": selectors.at_risk(overview),
         "objective_count": len(overview),
         "unowned_steps": selectors.steps_without_owner(organisation=request.organisation),
+        "workshop_actions": selectors.workshop_actions(organisation=request.organisation),
         "today": today,
         "can_edit": _can_edit(request),
         **_curve_context(request, today, known=(period, overview)),

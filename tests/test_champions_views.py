@@ -615,3 +615,14 @@ def test_it_keeps_what_was_typed_when_a_key_result_changed_meanwhile(ids, client
     assert "Someone changed this key result meanwhile" in body
     assert 'value="My better title"' in body
     assert not KeyResultRevision.objects.exists()
+
+
+def test_it_lists_open_actions_from_workshops_on_the_home_page(ids, client, organisation, owner):
+    from workshops.testing import workshop_world
+
+    workshop_world(organisation, owner)
+
+    body = client.get(url("home")).content.decode()
+
+    assert "Name a data product owner" in body
+    assert "from <a href=" in body
