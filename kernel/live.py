@@ -38,11 +38,13 @@ endless requests and access is checked again. The `retry:` it sends is jittered 
 browsers do not reconnect in the same instant after a restart.
 
 Under ASGI (gunicorn with uvicorn workers) every stream of a worker process shares one
-"hub": on SQLite one query per LIVE_TICK_SECONDS reads the seqs of all channels followed in
-that process and fetches new events once for all of their streams; on PostgreSQL `publish`
-also sends NOTIFY (delivered at commit) and one LISTEN connection per process wakes the
-hub, with a slow tick as a safety net. Under WSGI (runserver, the test client, the browser
-tests' live server) a stream is a plain generator that polls the database itself.
+"hub": one query reads the seqs of all channels followed in that process and new events are
+fetched once for all of their streams. On SQLite the hub queries when the database files
+change (a stat() every LIVE_WATCH_SECONDS, no query) and at least every LIVE_TICK_SECONDS;
+on PostgreSQL `publish` also sends NOTIFY (delivered at commit) and one LISTEN connection
+per process wakes the hub, with a slow tick as a safety net. Under WSGI (runserver, the
+test client, the browser tests' live server) a stream is a plain generator that polls the
+database itself.
 
 `poll_response` answers `?after=N` with the fragments of the events after N (audience
 filtered) concatenated, and the position reached in a `Live-Seq` header; `Live-Reset: 1`
@@ -54,6 +56,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import random
 import re
 import threading
@@ -91,6 +94,11 @@ def _setting(name: str, default: Any) -> Any:
 def tick_seconds() -> float:
     """How often a follower looks for new events when nothing wakes it (SQLite, WSGI)."""
     return float(_setting("LIVE_TICK_SECONDS", 0.5))
+
+
+def watch_seconds() -> float:
+    """SQLite: how often a follower checks whether the database files changed (0: never)."""
+    return float(_setting("LIVE_WATCH_SECONDS", 0.05))
 
 
 def notify_tick_seconds() -> float:
@@ -388,6 +396,8 @@ class _Hub:
         self.task: asyncio.Task | None = None
         self.executor: ThreadPoolExecutor | None = None
         self.queries = 0  # for tests and benchmarks: database reads made by the hub
+        self.sqlite_files = _sqlite_files()
+        self.sqlite_signature = _files_signature(self.sqlite_files) if self.sqlite_files else None
 
     # Database work runs on one thread per hub, with its own connection, closed on stop.
     async def db(self, fn, *args):
@@ -417,9 +427,11 @@ class _Hub:
         listener = asyncio.get_running_loop().create_task(self._listen()) if postgres else None
         try:
             while self.channels:
-                interval = notify_tick_seconds() if postgres else tick_seconds()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.nudge.wait(), interval)
+                if postgres:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.nudge.wait(), notify_tick_seconds())
+                else:
+                    await self._wait_for_sqlite_write()
                 self.nudge.clear()
                 await self._refresh()
         finally:
@@ -439,6 +451,31 @@ class _Hub:
             # A stream may have subscribed while this loop was winding down.
             if self.channels:
                 self.task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _wait_for_sqlite_write(self) -> None:
+        """Until the database files change (any commit), a nudge, or the tick is over.
+
+        A commit in WAL mode appends to the -wal file; a stat() of it every
+        LIVE_WATCH_SECONDS costs microseconds and no query, so an idle board costs one
+        query per tick while a write reaches the streams within about the watch interval.
+        A change made by something else than an event only costs one early query.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + tick_seconds()
+        watch = watch_seconds()
+        while not self.nudge.is_set():
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            if watch <= 0 or self.sqlite_files is None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.nudge.wait(), left)
+                return
+            await asyncio.sleep(min(watch, left))
+            signature = _files_signature(self.sqlite_files)
+            if signature != self.sqlite_signature:
+                self.sqlite_signature = signature
+                return
 
     async def _refresh(self) -> None:
         known = {name: state.known for name, state in self.channels.items()}
@@ -506,6 +543,28 @@ class _Hub:
             except Exception:
                 logger.exception("Live hub lost its LISTEN connection; reconnecting")
                 await asyncio.sleep(_jitter.uniform(1, 2))
+
+
+def _sqlite_files() -> tuple[str, str] | None:
+    """The SQLite database file and its WAL, or None (PostgreSQL, in-memory databases)."""
+    if connection.vendor != "sqlite":
+        return None
+    name = str(connection.settings_dict["NAME"])
+    if name.startswith("file:") or name == ":memory:":
+        return None
+    return name, name + "-wal"
+
+
+def _files_signature(paths: tuple[str, ...]) -> tuple:
+    signature = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            signature.append(None)
+        else:
+            signature.append((st.st_ino, st.st_size, st.st_mtime_ns))
+    return tuple(signature)
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Hub] = weakref.WeakKeyDictionary()

@@ -500,3 +500,22 @@ def test_it_wakes_hub_streams_by_notify_on_postgresql(fast):
 
     assert [b["data"] for b in messages(blocks)] == ["<p>1</p>"]
     assert delay < 2
+
+
+def test_it_wakes_an_sqlite_hub_when_the_database_files_change(tmp_path, settings):
+    settings.LIVE_TICK_SECONDS = 5
+    settings.LIVE_WATCH_SECONDS = 0.01
+    database = tmp_path / "db.sqlite3"
+    database.write_bytes(b"")
+
+    async def scenario():
+        hub = live._Hub()
+        hub.sqlite_files = (str(database), f"{database}-wal")
+        hub.sqlite_signature = live._files_signature(hub.sqlite_files)
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.2, (tmp_path / "db.sqlite3-wal").write_bytes, b"a commit")
+        started = loop.time()
+        await hub._wait_for_sqlite_write()
+        return loop.time() - started
+
+    assert 0.15 <= asyncio.run(scenario()) < 1

@@ -180,12 +180,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Longest an export may spend turning its document into a file before it fails with a message.
 EXPORT_TIME_BUDGET_SECONDS = env_int("EXPORT_TIME_BUDGET_SECONDS", 120)
 
-# Live boards (kernel/live.py). On SQLite every worker process looks for new events once per
-# tick; on PostgreSQL NOTIFY wakes it, and the slower tick only covers a lost LISTEN. A
+# Live boards (kernel/live.py). On SQLite every worker process looks for new events when the
+# database files change (checked every LIVE_WATCH_SECONDS) and at least once per tick; on
+# PostgreSQL NOTIFY wakes it, and the slower tick only covers a lost LISTEN. A
 # stream sends a keepalive comment when quiet, ends after its lifetime (the browser
 # reconnects and resumes), and tells a client further behind than the replay limit to
 # re-fetch the board. Events older than a day, or beyond the last 5000 of a channel, go.
 LIVE_TICK_SECONDS = float(os.environ.get("LIVE_TICK_SECONDS", 0.5))
+LIVE_WATCH_SECONDS = float(os.environ.get("LIVE_WATCH_SECONDS", 0.05))
 LIVE_NOTIFY_TICK_SECONDS = float(os.environ.get("LIVE_NOTIFY_TICK_SECONDS", 5))
 LIVE_KEEPALIVE_SECONDS = float(os.environ.get("LIVE_KEEPALIVE_SECONDS", 15))
 LIVE_STREAM_MAX_SECONDS = float(os.environ.get("LIVE_STREAM_MAX_SECONDS", 600))
