@@ -545,16 +545,19 @@ def note_group(
     _author_check(note, participant, is_facilitator, rules.GROUP_NOTES)
     activity = note.activity
     with transaction.atomic():
+        created = False
         if new_name.strip():
             cluster, created = Cluster.objects.get_or_create(
                 activity=activity, name=new_name.strip()[:60]
             )
-            if created:
-                broadcast.clusters_changed(activity)
         note = versioned_update(note, base_version=base_version, cluster=cluster)
         note.activity = activity
-        broadcast.note_changed(note, activity)
-        broadcast.clusters_changed(activity)
+        if created:
+            # Every note's menu offers the groups: all pages fetch their board again.
+            broadcast.board_reset(activity)
+        else:
+            broadcast.note_changed(note, activity)
+            broadcast.clusters_changed(activity)
     return note
 
 

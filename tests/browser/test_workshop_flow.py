@@ -1,0 +1,182 @@
+"""A workshop board from start to outcomes: a facilitator plans a workshop and starts an
+activity; three people join by code in their own browsers and write notes that appear on each
+other's pages without a reload; they vote while the votes are hidden; the facilitator shows the
+votes, groups notes, exports the board as CSV and PDF and promotes a note into a canvas."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from workshops.models import Workshop
+from workshops.testing import ensure_templates
+
+from .conftest import assert_accessible, login
+
+PASSWORD = "demo-password-2026"
+PEOPLE = {
+    "Ann Archer": "Answers in days, not months",
+    "Bea Brook": "Teams own their data",
+    "Cem Cole": "Fewer copies of patient data",
+}
+EXPORT_TIMEOUT_MS = 60_000
+LIVE_TIMEOUT_MS = 8_000
+
+
+@pytest.fixture(autouse=True)
+def _short_streams(settings):
+    # A stream notices a closed tab only when it next writes: keep that soon, so no stream
+    # outlives the test and reads a database that is gone.
+    settings.LIVE_KEEPALIVE_SECONDS = 1
+    settings.LIVE_STREAM_MAX_SECONDS = 60
+
+
+@pytest.fixture
+def demo(transactional_db):
+    # Live-server tests flush the database, activity templates included: load them again.
+    ensure_templates()
+    call_command("load_demo", verbosity=0)
+
+
+def _phase(page: Page, label: str) -> None:
+    page.get_by_label("Phase", exact=True).select_option(label=label)
+    page.get_by_role("button", name="Change phase").click()
+    expect(page.locator(".phasebar__phase--current")).to_have_text(re.compile(label))
+
+
+def _note(page: Page, text: str):
+    return page.locator("#board .note", has_text=text)
+
+
+def _join(new_context, code: str, name: str) -> Page:
+    guest = new_context().new_page()
+    guest.goto("/join/")
+    guest.get_by_label("Workshop code").fill(code.lower())
+    guest.get_by_role("button", name="Continue").click()
+    guest.get_by_label("Your name").fill(name)
+    guest.get_by_role("button", name="Join").click()
+    expect(guest.get_by_text(f"Taking part as {name}")).to_be_visible()
+    expect(guest.get_by_role("heading", name="Hopes and concerns")).to_be_visible()
+    return guest
+
+
+def test_it_runs_a_board_from_first_note_to_the_journey(demo, page, new_context, export_worker):
+    login(page, "facilitator@acme.example", PASSWORD)
+    page.goto("/o/acme/workshops/")
+    page.get_by_role("link", name="Plan a workshop").click()
+    page.get_by_label("Title").fill("Browser workshop")
+    page.get_by_label("First session").fill("2026-12-01")
+    page.get_by_role("button", name="Plan the workshop").click()
+    expect(page.get_by_role("heading", name="Browser workshop")).to_be_visible()
+    code = Workshop.objects.get(title="Browser workshop").join_code
+
+    page.get_by_role("button", name="Start Hopes and concerns").click()
+    expect(page.get_by_role("heading", name="Hopes and concerns")).to_be_visible()
+    _phase(page, "Reveal")
+
+    guests = {name: _join(new_context, code, name) for name in PEOPLE}
+    for name, text in PEOPLE.items():
+        guest = guests[name]
+        guest.get_by_label("New note in Hopes").fill(text)
+        guest.locator(".zone").first.get_by_role("button", name="Add note").click()
+        expect(guest.get_by_label("New note in Hopes")).to_have_value("")
+    # Every note reached every page, and the facilitator's, without a reload.
+    for guest in [*guests.values(), page]:
+        for text in PEOPLE.values():
+            expect(_note(guest, text)).to_have_count(1, timeout=LIVE_TIMEOUT_MS)
+    assert_accessible(guests["Ann Archer"])
+
+    _phase(page, "Vote")
+    ann, bea = guests["Ann Archer"], guests["Bea Brook"]
+    expect(ann.get_by_text("Votes stay hidden until the facilitator shows them.")).to_be_visible(
+        timeout=LIVE_TIMEOUT_MS
+    )
+    target = PEOPLE["Cem Cole"]
+    for voter in (ann, bea):
+        _note(voter, target).get_by_role("button", name="Vote for this note").click()
+        expect(_note(voter, target).get_by_text("You voted.")).to_be_visible()
+    # Hidden: the facilitator sees the count, the people voting do not.
+    expect(_note(page, target).locator(".note__total")).to_have_text(
+        "2 votes", timeout=LIVE_TIMEOUT_MS
+    )
+    expect(_note(guests["Cem Cole"], target).locator(".note__total")).to_have_text("")
+    expect(ann.get_by_text("You have 2 votes left.")).to_be_visible()
+
+    page.get_by_role("button", name="Show votes").click()
+    for guest in guests.values():
+        expect(_note(guest, target).locator(".note__total")).to_have_text(
+            "2 votes", timeout=LIVE_TIMEOUT_MS
+        )
+
+    _phase(page, "Group")
+    first = _note(page, PEOPLE["Ann Archer"])
+    first.locator("summary").click()
+    first.get_by_label("or a new group").fill("Speed")
+    first.get_by_role("button", name="Group").click()
+    expect(_note(page, PEOPLE["Ann Archer"]).get_by_text("Group: Speed")).to_be_visible()
+    second = _note(page, PEOPLE["Cem Cole"])
+    # A new group reaches every page by a fresh board; wait for it before opening a menu.
+    expect(second.locator("option", has_text="Speed")).to_have_count(1, timeout=LIVE_TIMEOUT_MS)
+    second.locator("summary").click()
+    second.get_by_label("Group", exact=True).select_option(label="Speed")
+    second.get_by_role("button", name="Group").click()
+    expect(_note(page, PEOPLE["Cem Cole"]).get_by_text("Group: Speed")).to_be_visible()
+    expect(_note(bea, PEOPLE["Cem Cole"]).get_by_text("Group: Speed")).to_be_visible(
+        timeout=LIVE_TIMEOUT_MS
+    )
+    expect(bea.locator("#clusters")).to_contain_text("Speed 2 notes")
+    assert_accessible(page)
+
+    # Promote a note into the journey: the note says where it went, the canvas has it.
+    promoted = _note(page, PEOPLE["Bea Brook"])
+    promoted.locator("summary").click()
+    promoted.get_by_label("Add to the journey: step").select_option(index=2)
+    promoted.get_by_label("as", exact=True).select_option(label="a risk")
+    promoted.get_by_role("button", name="Add to canvas").click()
+    expect(
+        _note(page, PEOPLE["Bea Brook"]).get_by_text(re.compile(r"In the journey: step 3"))
+    ).to_be_visible()
+
+    board_url = page.url
+    page.get_by_role("button", name="Export CSV").click()
+    download_link = page.get_by_role("link", name="Download the file")
+    expect(download_link).to_be_visible(timeout=EXPORT_TIMEOUT_MS)
+    with page.expect_download() as download_info:
+        download_link.click()
+    csv_text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
+    assert "Note,Column,Group,Votes" in csv_text
+    assert f"{PEOPLE['Cem Cole']},Hopes,Speed,2" in csv_text
+
+    page.goto(board_url)
+    page.get_by_role("button", name="Export PDF").click()
+    download_link = page.get_by_role("link", name="Download the file")
+    expect(download_link).to_be_visible(timeout=EXPORT_TIMEOUT_MS)
+    with page.expect_download() as download_info:
+        download_link.click()
+    assert Path(download_info.value.path()).read_bytes()[:5] == b"%PDF-"
+
+    page.goto("/o/acme/journey/3/")
+    expect(page.get_by_text(PEOPLE["Bea Brook"], exact=False)).to_be_visible()
+
+
+def test_it_works_without_javascript_by_reloading(demo, new_context):
+    from organisations.models import Organisation, User
+    from workshops.testing import plan_workshop, start
+
+    organisation = Organisation.objects.get(slug="acme")
+    workshop = plan_workshop(
+        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Plain"
+    )
+    start(workshop)
+    page = new_context(java_script_enabled=False).new_page()
+    page.goto(f"/join/{workshop.join_code}/")
+    page.get_by_label("Your name").fill("Dee Dale")
+    page.get_by_role("button", name="Join").click()
+
+    page.get_by_label("New note in Hopes").fill("Works on a plain form")
+    page.locator(".zone").first.get_by_role("button", name="Add note").click()
+
+    expect(page.get_by_text("Note added.")).to_be_visible()
+    expect(_note(page, "Works on a plain form")).to_be_visible()
