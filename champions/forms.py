@@ -98,6 +98,10 @@ class ObjectiveForm(forms.Form):
         return cleaned
 
 
+class ObjectiveEditForm(VersionMixin, ObjectiveForm):
+    pass
+
+
 class KeyResultForm(forms.Form):
     title = forms.CharField(max_length=200, label="Key result")
     kind = forms.ChoiceField(choices=KeyResult.Kind.choices, initial=okr.NUMERIC)

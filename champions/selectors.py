@@ -172,7 +172,12 @@ def objectives(*, organisation: Organisation) -> QuerySet[Objective]:
 
 
 def objective_get(*, organisation: Organisation, objective_id: int) -> Objective:
-    return objectives(organisation=organisation).get(pk=objective_id)
+    """One objective with its key results and their earlier versions."""
+    return (
+        objectives(organisation=organisation)
+        .prefetch_related("key_results__revisions")
+        .get(pk=objective_id)
+    )
 
 
 def key_result_get(*, organisation: Organisation, key_result_id: int) -> KeyResult:

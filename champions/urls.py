@@ -12,6 +12,7 @@ urlpatterns = [
     path("objectives/", views.period, name="period"),
     path("objectives/add/", views.objective_add, name="objective_add"),
     path("objectives/<int:objective_id>/", views.objective_detail, name="objective"),
+    path("objectives/<int:objective_id>/edit/", views.objective_edit, name="objective_edit"),
     path(
         "objectives/<int:objective_id>/key-results/add/",
         views.key_result_add,

@@ -29,6 +29,7 @@ from .forms import (
     LvtNodeForm,
     MilestoneEditForm,
     MilestoneForm,
+    ObjectiveEditForm,
     ObjectiveForm,
     RoiMeasureForm,
     RoiMeasurementForm,
@@ -316,8 +317,29 @@ def _key_result_card(
     return card
 
 
+def _objective_edit_form(request: OrganisationRequest, objective: Objective, data=None):
+    return ObjectiveEditForm(
+        data,
+        organisation=request.organisation,
+        prefix="objective",
+        initial={
+            "title": objective.title,
+            "period_start": objective.period_start,
+            "period_end": objective.period_end,
+            "lvt_node": objective.lvt_node_id,
+            "owner": objective.owner_id,
+            "version": objective.version,
+        },
+    )
+
+
 def _objective_context(
-    request: OrganisationRequest, objective: Objective, *, cards_override=None, new_kr=None
+    request: OrganisationRequest,
+    objective: Objective,
+    *,
+    cards_override=None,
+    new_kr=None,
+    objective_form=None,
 ) -> dict:
     today = timezone.localdate()
     status = selectors.objective_status(objective, today)
@@ -343,6 +365,7 @@ def _objective_context(
         "period_key": okr.quarter_of(objective.period_start).key,
         "can_edit": can_edit,
         "key_result_form": new_kr or KeyResultForm(),
+        "objective_form": objective_form or _objective_edit_form(request, objective),
     }
 
 
@@ -355,6 +378,29 @@ def _objective(request: OrganisationRequest, objective_id: int) -> Objective:
 def objective_detail(request: OrganisationRequest, objective_id: int) -> HttpResponse:
     objective = _objective(request, objective_id)
     return render(request, "champions/objective.html", _objective_context(request, objective))
+
+
+@require_POST
+@organisation_view(Action.CHAMPIONS_EDIT)
+def objective_edit(request: OrganisationRequest, objective_id: int) -> HttpResponse:
+    objective = _objective(request, objective_id)
+    form = _objective_edit_form(request, objective, request.POST)
+    status = 400
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.objective_update(
+                objective=objective, actor=request.actor, base_version=data.pop("version"), **data
+            )
+        except Conflict:
+            form.conflict = True
+            status = 409
+        else:
+            messages.success(request, "Objective changed.")
+            return redirect(_url(request, "objective", objective.pk))
+    objective = _objective(request, objective_id)
+    context = _objective_context(request, objective, objective_form=form)
+    return render(request, "champions/objective.html", context, status=status)
 
 
 @require_POST

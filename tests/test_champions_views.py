@@ -626,3 +626,47 @@ def test_it_lists_open_actions_from_workshops_on_the_home_page(ids, client, orga
 
     assert "Name a data product owner" in body
     assert "from <a href=" in body
+
+
+def _objective_data(objective: Objective, **changes) -> dict:
+    data = {
+        "title": objective.title,
+        "period_start": objective.period_start.isoformat(),
+        "period_end": objective.period_end.isoformat(),
+        "lvt_node": objective.lvt_node_id or "",
+        "owner": "",
+        "version": objective.version,
+        **changes,
+    }
+    return {f"objective-{key}": value for key, value in data.items()}
+
+
+def test_it_changes_an_objective_and_refuses_a_backwards_period(ids, client):
+    objective = Objective.objects.get(pk=ids["objective"])
+
+    refused = client.post(
+        url("objective_edit", objective.pk),
+        _objective_data(objective, period_start="2026-12-31", period_end="2026-01-01"),
+    )
+    changed = client.post(
+        url("objective_edit", objective.pk), _objective_data(objective, title="Wards own it all")
+    )
+
+    assert refused.status_code == 400
+    assert "The period must end on or after the day it starts." in refused.content.decode()
+    assert changed.status_code == 302
+    objective.refresh_from_db()
+    assert objective.title == "Wards own it all" and objective.version == 2
+
+
+def test_it_refuses_to_link_an_objective_to_another_organisations_goal(ids, elsewhere, client):
+    objective = Objective.objects.get(pk=ids["objective"])
+
+    response = client.post(
+        url("objective_edit", objective.pk), _objective_data(objective, lvt_node=elsewhere["goal"])
+    )
+
+    assert response.status_code == 400
+    assert "not in this organisation" in response.content.decode()
+    objective.refresh_from_db()
+    assert objective.lvt_node_id == ids["bet"]

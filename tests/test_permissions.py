@@ -261,6 +261,7 @@ ACCESS_CASES = [
             ("milestone_add", {}),
             ("milestone_edit", {"milestone_id": "milestone"}),
             ("objective_add", {}),
+            ("objective_edit", {"objective_id": "objective"}),
             ("key_result_add", {"objective_id": "objective"}),
             ("check_in", {"key_result_id": "key_result"}),
             ("key_result_edit", {"key_result_id": "key_result"}),
