@@ -517,3 +517,25 @@ def test_it_lets_a_member_write_without_joining_first(activity, members, client_
 
     assert response.status_code == 302
     assert activity.notes.get().author.user == members[Role.MEMBER]
+
+
+def test_it_lets_a_facilitator_rename_a_group(kim, activity, facilitator):
+    _add(kim[0], activity, "Speed")
+    note = activity.notes.get()
+    _phase(activity, "group")
+    kim[0].post(
+        _url(activity, f"notes/{note.pk}/group/"), {"new_name": "Pace", "version": note.version}
+    )
+    cluster = Cluster.objects.get(activity=activity)
+
+    page = facilitator.get(_url(activity)).content.decode()
+    renamed = facilitator.post(_url(activity, f"groups/{cluster.pk}/"), {"name": "Tempo"})
+    blank = facilitator.post(_url(activity, f"groups/{cluster.pk}/"), {"name": "  "})
+
+    assert "Rename" in page
+    assert renamed.status_code == 302
+    assert blank.status_code == 400
+    assert b"Give the group a name" in blank.content
+    cluster.refresh_from_db()
+    assert cluster.name == "Tempo"
+    assert "Rename" not in kim[0].get(_url(activity)).content.decode()

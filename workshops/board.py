@@ -188,6 +188,7 @@ def clusters_context(activity: Activity, clusters: list[Cluster], viewer: Viewer
         "clusters": clusters,
         "may_group": viewer.is_facilitator
         or (viewer.can_contribute and activity.phase == rules.GROUP),
+        "may_rename": viewer.is_facilitator and activity.workshop.status != "ended",
         "broadcast": viewer.broadcast,
     }
 

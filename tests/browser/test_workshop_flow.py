@@ -180,3 +180,61 @@ def test_it_works_without_javascript_by_reloading(demo, new_context):
 
     expect(page.get_by_text("Note added.")).to_be_visible()
     expect(_note(page, "Works on a plain form")).to_be_visible()
+
+
+def test_it_adds_moves_votes_and_groups_from_the_keyboard(demo, new_context):
+    from organisations.models import Organisation, User
+    from workshops import services
+    from workshops.testing import plan_workshop, start
+
+    organisation = Organisation.objects.get(slug="acme")
+    workshop = plan_workshop(
+        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Keys"
+    )
+    activity = start(workshop)
+    page = _join(new_context, workshop.join_code, "Kim Keys")
+    expect(page.locator("#board")).to_have_attribute("aria-describedby", "board-keys-text")
+
+    page.keyboard.press("n")
+    expect(page.get_by_label("New note in Hopes")).to_be_focused()
+    page.keyboard.type("Typed, never clicked")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(_note(page, "Typed, never clicked")).to_be_visible()
+    expect(page.get_by_label("New note in Hopes")).to_be_focused()
+
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("j")
+    expect(_note(page, "Typed, never clicked")).to_be_focused()
+    page.keyboard.press("m")
+    expect(page.get_by_label("Move to")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator(".zone", has_text="Concerns").locator(".note")).to_have_count(1)
+
+    def phase(name: str) -> None:
+        activity.refresh_from_db()
+        services.phase_set(activity=activity, phase=name, base_version=activity.version)
+        expect(page.locator(".phasebar__phase--current")).to_have_text(
+            re.compile(name, re.IGNORECASE), timeout=LIVE_TIMEOUT_MS
+        )
+
+    phase("vote")
+    page.keyboard.press("j")
+    page.keyboard.press("v")
+    expect(_note(page, "Typed, never clicked").get_by_text("You voted.")).to_be_visible()
+    expect(_note(page, "Typed, never clicked")).to_be_focused()
+
+    phase("group")
+    page.keyboard.press("j")
+    page.keyboard.press("g")
+    expect(page.get_by_label("Group", exact=True)).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.type("Pace")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(_note(page, "Typed, never clicked").get_by_text("Group: Pace")).to_be_visible(
+        timeout=LIVE_TIMEOUT_MS
+    )
