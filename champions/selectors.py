@@ -81,7 +81,6 @@ def key_results_with_latest() -> QuerySet[KeyResult]:
         latest_value=_latest("value"),
         latest_grade=_latest("grade"),
         latest_confidence=_latest("confidence"),
-        check_in_count=Count("check_ins"),
     ).order_by("created_at", "pk")
 
 
