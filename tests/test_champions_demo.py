@@ -36,7 +36,7 @@ def test_it_loads_data_for_every_champions_page(django_capture_on_commit_callbac
     ranked = selectors.use_cases_ranked(organisation=acme, user=None)
     assert ranked[0].use_case.title == "Digital customer engagement dashboard"
     assert any(r.result.disagreement for r in ranked)
-    assert Milestone.objects.filter(organisation=acme, status="done").count() == 2
+    assert Milestone.objects.filter(organisation=acme, status="done").count() == 3
     assert CurveSnapshot.objects.filter(organisation=acme).count() >= 4
     positions = list(CurveSnapshot.objects.order_by("taken_on").values_list("position", flat=True))
     assert positions == sorted(positions)
