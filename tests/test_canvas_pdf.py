@@ -145,6 +145,19 @@ def test_it_prints_html_in_a_canvas_as_text(organisation, members) -> None:
     assert "<b>bold</b> & <i>brave</i>" in text
 
 
+def test_it_keeps_the_line_breaks_typed_in_a_section(organisation, members) -> None:
+    _save(organisation, 3, members[Role.MEMBER], today="First point\nSecond point\n\nA new one")
+
+    pdf = _canvas_pdf(organisation)
+
+    lines = [
+        line.strip() for line in PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split("\n")
+    ]
+    start = lines.index("First point")
+    assert lines[start : start + 2] == ["First point", "Second point"]
+    assert "A new one" in lines[start + 2 : start + 4]
+
+
 def test_it_fetches_no_link_saved_in_a_canvas(
     organisation, members, no_network, pdf_fetches
 ) -> None:
