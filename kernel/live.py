@@ -69,6 +69,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connection, connections
@@ -580,9 +581,24 @@ def hub() -> _Hub:
         return _hubs[loop]
 
 
+def _release_request_connections() -> None:
+    """Close the database connections of the thread that ran the request's sync code.
+
+    Django closes them when the response ends, which for a stream is minutes away: 200 open
+    streams would hold 200 idle PostgreSQL connections (past its default limit of 100).
+    From here on the stream reads only through the hub's own connection.
+    """
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close()
+
+
 async def _follow_async(
     channel: str, audiences: frozenset[str], after: int | None
 ) -> AsyncIterator[str]:
+    # Iteration starts once every middleware is done with the request; thread_sensitive
+    # runs this on that request's own thread, whose connections these are.
+    await sync_to_async(_release_request_connections, thread_sensitive=True)()
     loop = asyncio.get_running_loop()
     started = loop.time()
     deadline = started + _deadline_seconds()

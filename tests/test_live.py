@@ -519,3 +519,40 @@ def test_it_wakes_an_sqlite_hub_when_the_database_files_change(tmp_path, setting
         return loop.time() - started
 
     assert 0.15 <= asyncio.run(scenario()) < 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_releases_the_request_threads_connection_once_the_stream_starts(fast, monkeypatch):
+    """An open stream must not hold a database connection: 200 would exhaust PostgreSQL."""
+    from asgiref.sync import ThreadSensitiveContext, sync_to_async
+
+    fast.LIVE_STREAM_MAX_SECONDS = 10
+    released_on = []
+    release = live._release_request_connections
+    monkeypatch.setattr(
+        live,
+        "_release_request_connections",
+        lambda: (released_on.append(threading.get_ident()), release()),
+    )
+
+    def view_work() -> int:
+        LiveChannel.objects.count()  # the request's own queries (session, access check)
+        return threading.get_ident()
+
+    async def scenario():
+        async with ThreadSensitiveContext():
+            request_thread = await sync_to_async(view_work)()
+            response = live.stream_response(
+                asgi_get({"after": "0"}), channel="b:1", audiences=EVERYONE
+            )
+            iterator = aiter(response.streaming_content)
+            await anext(iterator)
+            still_open = await sync_to_async(lambda: connection.connection is not None)()
+            await iterator.aclose()
+            return request_thread, still_open
+
+    request_thread, still_open = asyncio.run(scenario())
+
+    assert released_on == [request_thread]
+    if connection.vendor == "postgresql":  # Django never closes in-memory SQLite connections
+        assert not still_open
