@@ -102,7 +102,10 @@ def note_context(
     total = getattr(note, "vote_count", None)
     if total is None:
         total = note.votes.count()
-    show_total = activity.votes_revealed or viewer.is_facilitator
+    # "0 votes" on every note while people are still writing is noise.
+    show_total = (activity.votes_revealed or viewer.is_facilitator) and (
+        total or activity.phase in (rules.VOTE, rules.DISCUSS)
+    )
     return {
         "note": note,
         "activity": activity,

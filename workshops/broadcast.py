@@ -106,7 +106,14 @@ def note_moved(note: Note, activity: Activity, old_zone: Zone) -> None:
 
 
 def note_removed(note: Note, activity: Activity) -> None:
-    _publish(activity, _render("note-removed", {"note": note}))
+    fragment = _render("note-removed", {"note": note})
+    if activity.private_writing and activity.phase == "write":
+        # Only those who could see the note have it on their page.
+        _publish(activity, fragment, FACILITATORS)
+        if note.author_id:
+            _publish(activity, fragment, participant_audience(note.author_id))
+    else:
+        _publish(activity, fragment)
     _zone_count(activity, note.zone)
 
 

@@ -57,6 +57,19 @@
     }
   });
 
+  // A note added or moved arrives as an append to its zone: drop the copy already on the page
+  // (the same note in its old zone, or this very event delivered twice).
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var fragment = event.detail.fragment;
+    if (!fragment || !fragment.querySelectorAll) return;
+    var incoming = fragment.querySelectorAll("[data-note][id]");
+    for (var i = 0; i < incoming.length; i++) {
+      var old = document.getElementById(incoming[i].id);
+      // A note replaced in place is itself the target: leave it to the swap.
+      if (old && old !== event.detail.target) old.parentNode.removeChild(old);
+    }
+  });
+
   // A note replaced by a live or htmx swap takes the keyboard focus with it: put it back.
   var focusedNote = null;
   document.addEventListener("focusin", function (event) {

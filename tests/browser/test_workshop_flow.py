@@ -50,8 +50,12 @@ def _note(page: Page, text: str):
     return page.locator("#board .note", has_text=text)
 
 
+CONSOLE_ERRORS: list[str] = []
+
+
 def _join(new_context, code: str, name: str) -> Page:
     guest = new_context().new_page()
+    guest.on("console", lambda m: CONSOLE_ERRORS.append(m.text) if m.type == "error" else None)
     guest.goto("/join/")
     guest.get_by_label("Workshop code").fill(code.lower())
     guest.get_by_role("button", name="Continue").click()
@@ -87,6 +91,9 @@ def test_it_runs_a_board_from_first_note_to_the_journey(demo, page, new_context,
         for text in PEOPLE.values():
             expect(_note(guest, text)).to_have_count(1, timeout=LIVE_TIMEOUT_MS)
     assert_accessible(guests["Ann Archer"])
+    # Each note came twice to its author (their own request and the stream): htmx found
+    # every target, nothing was shown twice.
+    assert CONSOLE_ERRORS == []
 
     _phase(page, "Vote")
     ann, bea = guests["Ann Archer"], guests["Bea Brook"]
