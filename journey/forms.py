@@ -27,6 +27,50 @@ class StatusForm(forms.Form):
         return cleaned
 
 
+@dataclass
+class StatusFields:
+    """What a status form shows, as plain values: the map has seventeen of these, and building
+    seventeen Django forms (each deep-copies its fields) cost more than the rest of the page."""
+
+    prefix: str
+    status: str
+    reason: str
+    version: str
+    reason_errors: list[str]
+    errors: list[str]
+    saved: bool = False
+    conflict: bool = False
+
+    @classmethod
+    def of(cls, form: "StatusForm") -> "StatusFields":
+        def value(name: str) -> str:
+            return str(form[name].value() or "")
+
+        incomplete = ["The form was incomplete; reload the page and try again."]
+        return cls(
+            prefix=form.prefix,
+            status=value("status"),
+            reason=value("not_applicable_reason"),
+            version=value("version"),
+            reason_errors=list(form.errors.get("not_applicable_reason", [])),
+            errors=list(form.errors.get("status", []))
+            + (incomplete if "version" in form.errors else []),
+            saved=getattr(form, "saved", False),
+            conflict=getattr(form, "conflict", False),
+        )
+
+    @classmethod
+    def initial(cls, step: JourneyStep) -> "StatusFields":
+        return cls(
+            prefix=f"step{step.definition.number}",
+            status=step.status,
+            reason=step.not_applicable_reason,
+            version=str(step.version),
+            reason_errors=[],
+            errors=[],
+        )
+
+
 class ExportForm(forms.Form):
     include_empty = forms.BooleanField(
         required=False, label="Include canvases nobody has filled in yet"
@@ -48,6 +92,14 @@ class PlanForm(forms.Form):
             memberships__organisation=organisation
         ).order_by("name")
         self.fields["owner"].empty_label = "Nobody yet"
+
+    def owner_options(self) -> list[tuple[str, str, bool]]:
+        """(value, label, selected) for the owner select, written out by the template."""
+        chosen = str(self["owner"].value() or "")
+        return [("", "Nobody yet", chosen == "")] + [
+            (str(user.pk), str(user), str(user.pk) == chosen)
+            for user in self.fields["owner"].queryset
+        ]
 
 
 class ActionForm(forms.Form):

@@ -37,7 +37,19 @@ def journey_steps(organisation: Organisation) -> QuerySet[JourneyStep]:
 
 def journey_step(organisation: Organisation, number: int) -> JourneyStep:
     """One step of the organisation's journey by its number; 404 for an unknown number."""
-    step = journey_steps(organisation).filter(definition__number=number).first()
+
+    def find() -> JourneyStep | None:
+        return (
+            JourneyStep.objects.filter(organisation=organisation, definition__number=number)
+            .select_related("organisation", "definition", "owner", "canvas", "canvas__updated_by")
+            .first()
+        )
+
+    # Looked up first and created only when missing: the usual case is one query, not two.
+    step = find()
+    if step is None:
+        journey_ensure(organisation)
+        step = find()
     if step is None:
         raise Http404("There is no such step.")
     return step

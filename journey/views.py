@@ -22,7 +22,14 @@ from organisations.roles import Action
 
 from . import canvas as canvas_content
 from . import exports as journey_exports
-from .forms import CanvasEditor, ExportForm, PlanForm, StatusForm, owner_choices
+from .forms import (
+    CanvasEditor,
+    ExportForm,
+    PlanForm,
+    StatusFields,
+    StatusForm,
+    owner_choices,
+)
 from .models import Canvas, CanvasRevision, JourneyStep, StepDefinition
 from .progress import phases, progress
 from .selectors import (
@@ -90,10 +97,15 @@ def _editor(request: OrganisationRequest, step: JourneyStep, data=None) -> Canva
 # One context builder per partial
 
 
-def _card_context(step: JourneyStep, *, today: date, form=None) -> JourneyStep:
-    """A map card: the step with its status form and how many of its actions are overdue.
-    A step that is done or does not apply has nothing overdue any more."""
-    step.status_form = form or _status_form(step)
+def _card_context(
+    step: JourneyStep, *, today: date, base_url: str, form: StatusForm | None = None
+) -> JourneyStep:
+    """A map card: the step with its links, its status fields and how many of its actions are
+    overdue. A step that is done or does not apply has nothing overdue any more. URLs are
+    joined here rather than reversed by the template, 34 times a page."""
+    step.url = f"{base_url}{step.number}/"
+    step.status_url = f"{step.url}status/"
+    step.status_fields = StatusFields.of(form) if form else StatusFields.initial(step)
     open_step = step.status not in (JourneyStep.Status.DONE, JourneyStep.Status.NOT_APPLICABLE)
     step.overdue_actions = (
         len(canvas_content.overdue_actions(step.canvas.content, today)) if open_step else 0
@@ -106,8 +118,9 @@ def _map_context(request: OrganisationRequest) -> dict:
     today = timezone.localdate()
     can_plan = request.actor.can(Action.JOURNEY_PLAN)
     presenting = request.GET.get("view") == "present"
+    base_url = _map_url(request)
     for step in steps:
-        _card_context(step, today=today)
+        _card_context(step, today=today, base_url=base_url)
     return {
         "phases": phases(steps),
         "progress": progress(step.status for step in steps),
@@ -120,10 +133,10 @@ def _map_context(request: OrganisationRequest) -> dict:
     }
 
 
-def _status_context(step: JourneyStep, form: StatusForm, *, can_plan: bool) -> dict:
+def _status_context(step: JourneyStep, form: StatusForm | None, *, can_plan: bool) -> dict:
     return {
         "step": step,
-        "status_form": form,
+        "status_fields": StatusFields.of(form) if form else StatusFields.initial(step),
         "can_plan": can_plan,
         "status_choices": JourneyStep.Status.choices,
     }
@@ -167,7 +180,7 @@ def _step_context(
     step_count = StepDefinition.objects.count()
     return {
         **_canvas_context(request, step, editor=editor, **canvas_state),
-        **_status_context(step, status_form or _status_form(step), can_plan=can_plan),
+        **_status_context(step, status_form, can_plan=can_plan),
         **_plan_context(step, plan_form or _plan_form(request, step), can_plan=can_plan),
         "step_count": step_count,
         "previous_step": step.number - 1 if step.number > 1 else None,
@@ -260,7 +273,7 @@ def _status_response(
             return render(request, "journey/step.html#status", context, status=status)
         today = timezone.localdate()
         context = {
-            "step": _card_context(step, today=today, form=form),
+            "step": _card_context(step, today=today, base_url=_map_url(request), form=form),
             "can_plan": True,
             "status_choices": JourneyStep.Status.choices,
             "today": today,
@@ -276,7 +289,9 @@ def _status_response(
         context = _map_context(request)
         for phase in context["phases"]:
             phase["steps"] = [
-                _card_context(step, today=context["today"], form=form) if s.pk == step.pk else s
+                _card_context(step, today=context["today"], base_url=_map_url(request), form=form)
+                if s.pk == step.pk
+                else s
                 for s in phase["steps"]
             ]
         return render(request, "journey/map.html", context, status=400)

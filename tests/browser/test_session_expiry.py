@@ -20,6 +20,7 @@ def test_it_sends_an_htmx_action_without_a_session_to_the_whole_sign_in_page(liv
 
     page.context.clear_cookies(name="sessionid")
     page.get_by_label("Status of step 1", exact=True).select_option("in_progress")
+    page.get_by_role("button", name="Update step 1", exact=True).click()
 
     # Back to the map after signing in, not to the POST-only address of the status form.
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/o/initech/journey/$"))
