@@ -95,12 +95,19 @@ if [[ $STATUS != 302 || -z $SESSION ]]; then
 fi
 COOKIE="Cookie: sessionid=$SESSION; csrftoken=$CSRF"
 
-for path in /o/acme/journey/ /o/acme/journey/3/; do
+# /healthz (no database, no template) is the floor the journey pages are read against.
+for path in /healthz /o/acme/journey/ /o/acme/journey/3/ /o/acme/journey/3/edit/ \
+    /o/acme/journey/my-actions/; do
     echo
     echo "==== GET $path: wrk -t2 -c$CONNECTIONS -d$DURATION"
     wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency \
         -s bench/report.lua -H "$COOKIE" "$BASE$path"
 done
+
+# The same pages in process, without gunicorn or the network: what Django itself costs.
+echo
+echo "==== Pages in process: bench/pages.py"
+$UV run python bench/pages.py
 
 # PDFs are made by the export worker, not in a request: bench/pdf.py times its renderer on
 # a throwaway database of its own (bench/README.md).
