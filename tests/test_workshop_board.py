@@ -539,3 +539,24 @@ def test_it_lets_a_facilitator_rename_a_group(kim, activity, facilitator):
     cluster.refresh_from_db()
     assert cluster.name == "Tempo"
     assert "Rename" not in kim[0].get(_url(activity)).content.decode()
+
+
+def test_it_tells_a_polling_page_that_the_board_changed(activity, facilitator):
+    facilitator.post(_url(activity, "phase/"), {"phase": "reveal", "version": activity.version})
+
+    reset = _events(activity)[-1]
+
+    assert reset.event == "reset"
+    assert 'id="board-notice"' in reset.data
+    assert f'href="{_url(activity)}"' in reset.data
+
+
+def test_it_shows_the_facilitator_who_waits_to_be_let_in(organisation, members, facilitator):
+    workshop = plan_workshop(organisation, by=members[Role.FACILITATOR], admit_by_facilitator=True)
+    activity = start(workshop)
+    join_as_guest(workshop, "Kim")
+
+    page = facilitator.get(_url(activity)).content.decode()
+
+    assert "1 person is waiting to be let in" in page
+    assert _events(activity)[-1].audience == "facilitators"

@@ -182,6 +182,9 @@ def phase_context(activity: Activity, viewer: Viewer, votes_left: int | None = N
         "viewer": viewer,
         "votes_left": votes_left,
         "broadcast": viewer.broadcast,
+        "waiting": activity.workshop.participants.filter(admitted=False).count()
+        if viewer.is_facilitator
+        else 0,
     }
 
 

@@ -151,13 +151,18 @@ def timer_changed(activity: Activity) -> None:
     _publish(activity, _render("timer", {"t": {**board.timer_context(activity), "oob": True}}))
 
 
-def board_reset(activity: Activity) -> None:
-    """The phase, the reveal or the zones changed: every page fetches its own board again."""
-    _publish(activity, "board", event="reset")
+def board_reset(activity: Activity, audience: str = ALL) -> None:
+    """The phase, the reveal or the zones changed: every page fetches its own board again.
+
+    A streaming page re-fetches on the event itself; a page that fell back to polling reads
+    the event's fragment instead, a notice with a link to reload.
+    """
+    _publish(activity, _render("board-changed", {"activity": activity}), audience, event="reset")
 
 
 def waiting_changed(workshop: Workshop) -> None:
     """Someone waits to be let in: the facilitators' board shows them."""
     activity = workshop.current_activity
     if activity is not None:
-        _publish(activity, "waiting", FACILITATORS, event="reset")
+        activity.workshop = workshop
+        board_reset(activity, FACILITATORS)
