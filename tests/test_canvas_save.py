@@ -1,6 +1,7 @@
 """The reflection canvas on a step page: GET /o/<org>/journey/<n>/ shows it to read,
 GET /o/<org>/journey/<n>/edit/ as a form, POST /o/<org>/journey/<n>/canvas/ saves it."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -528,3 +529,48 @@ def test_it_keeps_a_row_copied_from_the_other_version_after_a_conflict(
     assert canvas.content["today"] == "Ben's view"
     assert canvas.content["links"] == [wiki]
     assert canvas.revisions.get(version=2).changed == ["Where we are today"]
+
+
+def test_it_makes_saving_what_enter_does_in_a_one_line_field(organisation, member_client):
+    body = member_client.get(_edit_url(organisation)).content.decode()
+
+    # Implicit submission presses the form's first submit button: it must be a plain save,
+    # never "Add a row".
+    form = body[body.index('<form id="canvas-form"') :]
+    first_button = form[form.index("<button") : form.index("</button>")]
+    assert 'name="add_row"' not in first_button
+    assert "Save canvas" in first_button
+    assert form.count("data-enter-saves") >= 3
+
+
+def test_it_moves_focus_to_a_new_row(organisation, step, member_client) -> None:
+    data = canvas_post(0, actions=[{"action": "First"}]) | {"add_row": "actions"}
+
+    response = member_client.post(_url(organisation), data, **HTMX)
+
+    body = response.content.decode()
+    assert 'id="id_actions-2-action"' in body
+    assert body.count("data-focus") == 1
+    new_row = body[body.index('id="id_actions-2-action"') :]
+    assert new_row[: new_row.index(">")].endswith("data-focus data-enter-saves")
+
+
+def test_it_points_error_descriptions_at_rendered_ids(organisation, step, member_client):
+    data = canvas_post(0, links=[{"title": "Wiki", "url": "not a link"}])
+
+    response = member_client.post(_url(organisation), data, **HTMX)
+
+    body = response.content.decode()
+    assert response.status_code == 400
+    for described in re.findall(r'aria-describedby="([^"]+)"', body):
+        for target in described.split():
+            assert f'id="{target}"' in body, target
+
+
+def test_it_shows_next_action_dates_like_every_other_date(organisation, step, members, client_as):
+    step.canvas.content = {"actions": [{"action": "Call", "owner": "Ann", "due": "2026-10-18"}]}
+    step.canvas.save()
+
+    body = client_as(members[Role.EXECUTIVE]).get(_page_url(organisation)).content.decode()
+
+    assert '<time datetime="2026-10-18">18 Oct 2026</time>' in body

@@ -147,3 +147,43 @@ def test_it_flags_steps_with_overdue_next_actions(facilitator_client, organisati
     assert response.status_code == 200
     assert response.content.decode().count("overdue</a>") == 1
     assert "1 next action overdue" in response.content.decode()
+
+
+def test_it_shows_no_overdue_actions_on_a_done_or_not_applicable_step(
+    facilitator_client, organisation
+):
+    _set_statuses(organisation, {5: "done", 6: "not_applicable"})
+    for step in journey_steps(organisation).filter(definition__number__in=[5, 6]):
+        step.canvas.content = {"actions": [{"action": "Old task", "due": "2000-01-31"}]}
+        step.canvas.save()
+
+    body = facilitator_client.get(_url(organisation)).content.decode()
+
+    assert "overdue</a>" not in body
+
+
+def test_it_commits_a_status_only_on_its_button(organisation, facilitator_client) -> None:
+    body = facilitator_client.get(_url(organisation)).content.decode()
+
+    # No hx-trigger on change: arrowing through a closed select must not send anything.
+    assert "hx-trigger" not in body
+    assert body.count('>Update<span class="visually-hidden"> step ') == 17
+
+
+def test_it_offers_presentation_mode_without_forms(organisation, facilitator_client) -> None:
+    response = facilitator_client.get(_url(organisation), {"view": "present"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="presenting"' in body
+    assert 'class="status-form"' not in body
+    assert "Export all canvases" not in body
+    assert "Leave presentation mode" in body
+    assert body.count('class="step-card ') == 17
+
+
+def test_it_explains_what_the_export_button_does(organisation, facilitator_client) -> None:
+    body = facilitator_client.get(_url(organisation)).content.decode()
+
+    assert "made in the background; a page shows its progress" in body
+    assert 'name="include_empty"' in body
