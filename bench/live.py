@@ -544,12 +544,14 @@ def run(args) -> int:
             subprocess.run(
                 [*manage, *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
             )
-        setup = json.loads(
-            subprocess.run(
-                [sys.executable, __file__, "--role", "setup"],
-                cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-            ).stdout.strip().splitlines()[-1]
+        made = subprocess.run(
+            [sys.executable, __file__, "--role", "setup"],
+            cwd=ROOT, env=env, capture_output=True, text=True,
         )  # fmt: skip
+        if made.returncode != 0:
+            print(f"Could not set up the workshop board:\n{made.stderr[-3000:]}")
+            return 1
+        setup = json.loads(made.stdout.strip().splitlines()[-1])
         with contextlib.suppress(OSError):
             import socket
 

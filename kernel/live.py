@@ -28,14 +28,15 @@ jittered reconnects, reset, polling fallback; live.js says more)::
       <div sse-swap="message" hx-swap="none"></div>
     </div>
 
-The stream (`text/event-stream`) starts after `Last-Event-ID` (a browser reconnecting) or
-`?after=`, replays what was missed, then follows new events; each event carries its seq as
-its id. A `: keepalive` comment goes out every LIVE_KEEPALIVE_SECONDS. A client too far
-behind (more than LIVE_REPLAY_LIMIT events, events pruned, or no position given) gets one
-`reset` event, whose data is the current seq, and should re-fetch the whole board. A stream
-ends after LIVE_STREAM_MAX_SECONDS (jittered) so that the browser reconnects: proxies see no
-endless requests and access is checked again. The `retry:` it sends is jittered too, so 200
-browsers do not reconnect in the same instant after a restart.
+The stream (`text/event-stream`) opens with a `hello` event, starts after `Last-Event-ID` (a
+browser reconnecting) or `?after=`, replays what was missed, then follows new events; each
+event carries its seq as its id. A `: keepalive` comment goes out every
+LIVE_KEEPALIVE_SECONDS. A client too far behind (more than LIVE_REPLAY_LIMIT events, events
+pruned, or no position given) gets one `reset` event, whose data is the current seq, and
+should re-fetch the whole board. A stream ends after LIVE_STREAM_MAX_SECONDS (jittered) so
+that the browser reconnects: proxies see no endless requests and access is checked again.
+The `retry:` it sends is jittered too, so 200 browsers do not reconnect in the same instant
+after a restart.
 
 Under ASGI (gunicorn with uvicorn workers) every stream of a worker process shares one
 "hub": one query reads the seqs of all channels followed in that process and new events are
@@ -268,6 +269,12 @@ def _reset(seq: int) -> str:
     return _format(seq=seq, event="reset", data=str(seq))
 
 
+def _opening() -> str:
+    # A jittered reconnection delay for the browser, and a "hello" at once: a page that sees
+    # no hello within seconds is behind a proxy that holds the stream back, and polls instead.
+    return f"retry: {_retry_ms()}\nevent: hello\ndata: ok\n\n"
+
+
 def _keepalive(cursor: int) -> str:
     # The id line moves the browser's Last-Event-ID past events meant for other audiences,
     # without dispatching anything (an event with no data is not delivered to scripts).
@@ -338,7 +345,7 @@ def _deliver(events: list[Event], audiences: frozenset[str]) -> Iterator[str]:
 def _follow_sync(channel: str, audiences: frozenset[str], after: int | None) -> Iterator[str]:
     started = time.monotonic()
     deadline = started + _deadline_seconds()
-    yield f"retry: {_retry_ms()}\n\n"
+    yield _opening()
     cursor = after
     last_sent = started
     while True:
@@ -605,7 +612,7 @@ async def _follow_async(
     the_hub = hub()
     sub = the_hub.subscribe(channel)
     try:
-        yield f"retry: {_retry_ms()}\n\n"
+        yield _opening()
         cursor = after
         last_sent = started
         state = the_hub.channels[channel]

@@ -19,7 +19,8 @@
 //   fresh fragment carries a fresh ?after=, so nothing between the two is lost. Without
 //   data-live-reset, the page reloads.
 // - When the stream cannot be opened three times in a row (a proxy that refuses streams),
-//   it polls data-live-poll every 2-3 s instead. An element with data-live-poll and
+//   or its opening "hello" has not arrived within 10 s (a proxy that buffers it), it polls
+//   data-live-poll every 2-3 s instead. An element with data-live-poll and
 //   data-live-after="41" but no sse-connect only polls (behind a proxy known to buffer).
 // The page works without this file and without JavaScript: it just is not live.
 (function () {
@@ -71,7 +72,15 @@
     function remember(event) {
       if (event.lastEventId) positions[path] = event.lastEventId;
     }
-    source.addEventListener("open", function () {
+    // The server says hello first thing; a proxy that buffers holds that back too.
+    var watchdog = window.setTimeout(function () {
+      if (source.readyState === EventSource.CLOSED) return; // replaced or reset meanwhile
+      var elt = streamElement(path);
+      source.close();
+      if (elt && elt.getAttribute("data-live-poll")) startPolling(elt);
+    }, 10000);
+    source.addEventListener("hello", function () {
+      window.clearTimeout(watchdog);
       failures[path] = 0;
     });
     source.addEventListener("message", remember);
