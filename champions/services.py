@@ -16,7 +16,7 @@ from kernel.versioned import Conflict, lock_at_version, versioned_update
 from organisations.access import Actor
 from organisations.models import Organisation, User
 
-from . import lvt, okr, usecases
+from . import lvt, okr, selectors, usecases
 from .models import (
     CheckIn,
     CurveSnapshot,
@@ -36,10 +36,8 @@ __all__ = ["Conflict"]
 
 def curve_record(*, organisation: Organisation, today: date | None = None) -> CurveSnapshot:
     """Keep today's position on the maturity curve (one point per day, the latest wins)."""
-    from .selectors import curve_position
-
     today = today or timezone.localdate()
-    position = curve_position(organisation=organisation)
+    position = selectors.curve_position(organisation=organisation, today=today)
     snapshot, _ = CurveSnapshot.objects.update_or_create(
         organisation=organisation,
         taken_on=today,
