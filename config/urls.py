@@ -1,12 +1,15 @@
 from django.urls import include, path
 
 from assessments import urls as assessment_urls
+from kernel.views import healthz, readyz
 from organisations import urls as organisation_urls
 from organisations.views import home
 from workshops import urls as workshop_urls
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     *organisation_urls.account_urls,
     *assessment_urls.link_urls,
     *workshop_urls.join_urls,
