@@ -8,8 +8,12 @@ the later, more specific fragment is the one that stays on their page.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from journey.models import StepDefinition
 
@@ -119,7 +123,10 @@ def note_context(
         "may_vote": _may(rules.VOTE_NOTES, activity, viewer, is_author=is_author)
         and activity.votes_per_person > 0,
         "may_promote": viewer.is_facilitator,
-        "steps": steps if steps is not None else (step_choices() if viewer.is_facilitator else []),
+        "step_options": _step_options(
+            tuple(steps if steps is not None else (step_choices() if viewer.is_facilitator else []))
+        ),
+        "url": note_url(activity, note),
         "total_votes": total if show_total else None,
         "mine": viewer.my_votes.get(note.pk, 0),
         "zones": zones if zones is not None else list(activity.zones.all()),
@@ -159,6 +166,25 @@ def zone_context(
 
 def zone_count_context(zone: Zone, written: int, activity: Activity) -> dict:
     return {"zone": zone, "written": written, "activity": activity}
+
+
+@lru_cache(maxsize=8)
+def _step_options(steps: tuple[tuple[int, str], ...]) -> SafeString:
+    # Rendered once per list of steps, not once per note: a board has hundreds of notes.
+    return format_html_join("", '<option value="{}">{}. {}</option>', ((n, n, t) for n, t in steps))
+
+
+def note_url(activity: Activity, note: Note) -> str:
+    """The note's address; its actions (move/, vote/, ...) are below it (workshops/urls.py)."""
+    return reverse(
+        "workshops:note_edit",
+        kwargs={
+            "org_slug": activity.workshop.organisation.slug,
+            "workshop_id": activity.workshop_id,
+            "activity_id": activity.pk,
+            "note_id": note.pk,
+        },
+    )
 
 
 def step_choices() -> list[tuple[int, str]]:
