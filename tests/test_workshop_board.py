@@ -560,3 +560,14 @@ def test_it_shows_the_facilitator_who_waits_to_be_let_in(organisation, members, 
 
     assert "1 person is waiting to be let in" in page
     assert _events(activity)[-1].audience == "facilitators"
+
+
+def test_it_points_those_on_the_last_board_to_the_activity_started_next(workshop, activity):
+    nutshell = workshop.activities.get(key="nutshell")
+
+    services.activity_start(activity=nutshell)
+
+    notice = _events(activity)[-1]
+    assert notice.audience == "all"
+    assert "Data mesh in a nutshell" in notice.data
+    assert f'href="{_url(nutshell)}"' in notice.data

@@ -160,6 +160,11 @@ def board_reset(activity: Activity, audience: str = ALL) -> None:
     _publish(activity, _render("board-changed", {"activity": activity}), audience, event="reset")
 
 
+def moved_on(previous: Activity, current: Activity) -> None:
+    """The facilitator started another activity: those still on this board get a link there."""
+    _publish(previous, _render("moved-on", {"activity": previous, "current": current}))
+
+
 def waiting_changed(workshop: Workshop) -> None:
     """Someone waits to be let in: the facilitators' board shows them."""
     activity = workshop.current_activity

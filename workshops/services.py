@@ -293,6 +293,7 @@ def activity_start(*, activity: Activity) -> Activity:
     workshop = activity.workshop
     if workshop.is_ended:
         raise WorkshopRefused("This workshop has ended. It cannot be started again.")
+    previous = workshop.current_activity
     with transaction.atomic():
         Workshop.objects.filter(pk=workshop.pk).update(
             status=Workshop.Status.LIVE, current_activity=activity
@@ -300,6 +301,9 @@ def activity_start(*, activity: Activity) -> Activity:
         workshop.status = Workshop.Status.LIVE
         workshop.current_activity = activity
         broadcast.board_reset(activity)
+        if previous is not None and previous.pk != activity.pk:
+            previous.workshop = workshop
+            broadcast.moved_on(previous, activity)
     return activity
 
 
