@@ -359,8 +359,7 @@ def agenda_save(request: OrganisationRequest, workshop_id: int) -> HttpResponse:
 @organisation_view(Action.WORKSHOP_RUN)
 def workshop_end(request: OrganisationRequest, workshop_id: int) -> HttpResponse:
     workshop = _get_workshop(request, workshop_id)
-    form = VersionForm(request.POST)
-    if not workshop.is_ended and form.is_valid():
+    if not workshop.is_ended:
         services.workshop_end(workshop=workshop)
         messages.success(request, "The workshop has ended. Its boards stay readable.")
     return _back_to_agenda(request, workshop)
