@@ -17,6 +17,7 @@ from . import canvas as canvas_content
 from .models import JourneyStep
 from .progress import phases, progress
 from .selectors import journey_steps
+from .summary import summarise
 
 CANVASES = "journey.canvases"
 CANVAS = "journey.canvas"
@@ -62,20 +63,32 @@ def _lay_out(context: dict, report: Report, *, stage: str, steps: list[JourneySt
 
 
 def render_canvases(export: Export, report: Report) -> bytes:
+    """A one-page summary, the journey map, then the canvases: those nobody has filled in are
+    left out unless the export asked for them (params["include_empty"])."""
     report(5, "Gathering the canvases")
     organisation = export.organisation
     steps = list(journey_steps(organisation))
+    pages = [_pdf_step(step) for step in steps]
+    if not export.params.get("include_empty"):
+        left_out = [
+            page["step"].number for page in pages if canvas_content.is_empty(page["content"])
+        ]
+        pages = [page for page in pages if page["step"].number not in left_out]
+    else:
+        left_out = []
     context = {
         "organisation": organisation,
         "cover": True,
+        "summary": summarise(steps, today=timezone.localdate(), left_out=left_out),
         "phases": phases(steps),
         "progress": progress(step.status for step in steps),
-        "pages": [_pdf_step(step) for step in steps],
+        "pages": pages,
         "text_sections": canvas_content.TEXT_SECTIONS,
         "generated_at": timezone.now(),
     }
-    stage = f"Laying out the cover and {len(steps)} canvases"
-    return _lay_out(context, report, stage=stage, steps=steps)
+    printed = [page["step"] for page in pages]
+    stage = f"Laying out the summary, the map and {len(printed)} canvases"
+    return _lay_out(context, report, stage=stage, steps=printed)
 
 
 def render_canvas(export: Export, report: Report) -> bytes:

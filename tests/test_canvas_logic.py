@@ -1,9 +1,12 @@
-"""journey.canvas (a canvas's Shape) and journey.progress: plain data, no database."""
+"""journey.canvas (a canvas's Shape), journey.progress and journey.summary: plain data, no
+database."""
 
 from datetime import date
+from types import SimpleNamespace
 
 from journey.canvas import TEXT_SECTIONS, Shape, empty_content, is_empty, overdue_actions
 from journey.progress import progress
+from journey.summary import excerpt, summarise
 
 STAKEHOLDERS = {
     "title": "Stakeholders",
@@ -231,3 +234,82 @@ def test_it_is_zero_percent_without_steps() -> None:
 
 def test_it_accepts_any_iterable_of_statuses() -> None:
     assert progress(s for s in ["done", "done"]).percent == 100
+
+
+# the PDF's executive summary (journey.summary)
+
+
+def _step(number, status="in_progress", *, phase=1, due=None, owner=None, **content):
+    definition = SimpleNamespace(
+        number=number,
+        title=f"Step {number} title",
+        phase=phase,
+        phase_title=f"P{phase}",
+        shape=PLAIN,
+    )
+    return SimpleNamespace(
+        number=number,
+        status=status,
+        due_date=due,
+        owner=owner,
+        definition=definition,
+        canvas=SimpleNamespace(content=content),
+    )
+
+
+def test_it_summarises_progress_by_phase() -> None:
+    steps = [_step(1, "done"), _step(2, "not_applicable"), _step(3, phase=2)]
+
+    result = summarise(steps, today=date(2026, 3, 2))
+
+    assert [p["progress"].done for p in result.phases] == [1, 0]
+    assert [p["progress"].applicable for p in result.phases] == [1, 1]
+    assert result.progress.total == 3
+
+
+def test_it_lists_overdue_and_upcoming_actions_of_open_steps_by_date() -> None:
+    actions = [
+        {"action": "Late", "owner": "Ann", "due": "2026-03-01"},
+        {"action": "Soon", "due": "2026-03-10"},
+        {"action": "Far off", "due": "2026-09-01"},
+    ]
+    steps = [
+        _step(1, actions=actions, due=date(2026, 2, 1)),
+        _step(2, "done", actions=[{"action": "Closed", "due": "2000-01-01"}]),
+    ]
+
+    result = summarise(steps, today=date(2026, 3, 2))
+
+    assert [(i.text, i.who) for i in result.overdue.items] == [
+        ("Finish this step", ""),
+        ("Late", "Ann"),
+    ]
+    assert [i.text for i in result.upcoming.items] == ["Soon"]
+
+
+def test_it_takes_risks_and_questions_from_open_steps_and_decisions_from_all() -> None:
+    steps = [
+        _step(1, "done", risks="Old risk", decisions="We chose X."),
+        _step(2, risks="Live risk", open_questions="Who pays?"),
+    ]
+
+    result = summarise(steps, today=date(2026, 3, 2))
+
+    assert [i.text for i in result.risks.items] == ["Live risk"]
+    assert [i.text for i in result.questions.items] == ["Who pays?"]
+    assert [i.text for i in result.decisions.items] == ["We chose X."]
+
+
+def test_it_lists_only_what_fits_and_counts_the_rest() -> None:
+    steps = [_step(n, risks=f"Risk {n}") for n in range(1, 8)]
+
+    result = summarise(steps, today=date(2026, 3, 2))
+
+    assert len(result.risks.items) == 4
+    assert result.risks.more == 3
+
+
+def test_it_cuts_long_text_at_a_word() -> None:
+    text = excerpt("word " * 100, limit=20)
+
+    assert text == "word word word word…"

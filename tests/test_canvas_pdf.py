@@ -1,5 +1,6 @@
 """The canvases PDF, as journey.exports renders it in the export worker: one canvas, or every
-canvas with a cover and the journey map (templates/journey/pdf/canvases.html).
+canvas after a one-page executive summary and the journey map
+(templates/journey/pdf/canvases.html).
 
 Asking for an export, its progress page and the download are tested in tests/test_exports.py.
 """
@@ -55,8 +56,12 @@ def _canvas_pdf(organisation, number: int = 3) -> bytes:
     return journey_exports.render_canvas(export, _report)
 
 
-def _canvases_pdf(organisation) -> bytes:
-    export = Export(organisation=organisation, kind=journey_exports.CANVASES, params={})
+def _canvases_pdf(organisation, *, include_empty: bool = False) -> bytes:
+    export = Export(
+        organisation=organisation,
+        kind=journey_exports.CANVASES,
+        params={"include_empty": include_empty},
+    )
     return journey_exports.render_canvases(export, _report)
 
 
@@ -108,21 +113,21 @@ def test_it_exports_every_canvas_with_a_cover_and_the_journey_map(organisation, 
     assert "Review the mesh every quarter." in text
 
 
-def test_it_gives_every_step_its_own_page(organisation) -> None:
-    pages = _pages(_canvases_pdf(organisation))
+def test_it_gives_every_step_its_own_page_when_asked_for_empty_canvases(organisation) -> None:
+    pages = _pages(_canvases_pdf(organisation, include_empty=True))
 
-    # The cover plus at least one page per canvas.
-    assert len(pages) >= 18
-    # After the cover, each canvas's heading is on a page of its own.
+    # The summary and the map, then at least one page per canvas.
+    assert len(pages) >= 19
+    # After them, each canvas's heading is on a page of its own.
     first_pages = {
-        next(i for i, text in enumerate(pages[1:]) if f"{number} {title}" in text)
+        next(i for i, text in enumerate(pages[2:]) if f"{number} {title}" in text)
         for number, title in StepDefinition.objects.values_list("number", "title")
     }
     assert len(first_pages) == StepDefinition.objects.count()
 
 
 def test_it_heads_and_foots_every_page(organisation) -> None:
-    pages = _pages(_canvases_pdf(organisation))
+    pages = _pages(_canvases_pdf(organisation, include_empty=True))
 
     for number, text in enumerate(pages, start=1):
         assert "Acme Health: reflection canvases" in text
@@ -233,3 +238,104 @@ def _text_below_the_bottom_margin(pdf: bytes) -> list[tuple[int, str]]:
 
         page.extract_text(visitor_text=visit)
     return found
+
+
+def test_it_leaves_empty_canvases_out_and_says_which(organisation, members) -> None:
+    _save(organisation, 2, members[Role.MEMBER], risks="Nobody owns the budget.")
+
+    pages = _pages(_canvases_pdf(organisation))
+
+    # The summary, the map and the one canvas with something in it.
+    assert len(pages) == 3
+    assert "2 Key assumptions" in pages[2]
+    assert "Version 0" not in " ".join(pages)
+    assert "Left out of this PDF: the canvases nobody has filled in yet (steps 1, 3, 4," in pages[0]
+
+
+def test_it_opens_with_a_one_page_summary(organisation, members) -> None:
+    _save(
+        organisation,
+        5,
+        members[Role.MEMBER],
+        risks="The board may lose patience.",
+        open_questions="Who pays for the platform?",
+        decisions="Start with clinical trials.",
+        actions=[
+            {"action": "Draft the go/no-go memo", "owner": "Priya", "due": "2000-01-31"},
+            {"action": "Book the steering meeting", "owner": "Elena", "due": "2000-02-01"},
+        ],
+    )
+    step = journey_step(organisation, 1)
+    step.status = "not_applicable"
+    step.not_applicable_reason = "We are past it."
+    step.save()
+
+    summary = _pages(_canvases_pdf(organisation))[0]
+
+    assert "Mesh Journey · executive summary".upper() in summary.upper()
+    assert "1 · Find the why" in summary and "0 of 4 done" in summary
+    assert "1 of 17 not applicable" in summary
+    assert "set aside" not in summary
+    assert "31 Jan 2000 · Draft the go/no-go memo (Priya) Step 5" in summary
+    assert "The board may lose patience." in summary
+    assert "Who pays for the platform?" in summary
+    assert "Start with clinical trials." in summary
+    assert "Page 1 of" in summary
+
+
+def test_it_prints_next_action_dates_like_every_other_date(organisation, members) -> None:
+    _save(
+        organisation,
+        3,
+        members[Role.MEMBER],
+        actions=[{"action": "Meet finance", "owner": "Ann", "due": "2026-10-18"}],
+    )
+
+    text = _text(_canvas_pdf(organisation, 3))
+
+    assert "(Ann, 18 Oct 2026)" in text
+    assert "2026-10-18" not in text
+
+
+def test_it_prints_the_demo_with_a_summary_and_no_empty_canvas(db) -> None:
+    from django.core.management import call_command
+
+    from journey.canvas import is_empty
+    from journey.selectors import journey_steps
+    from organisations.models import Organisation
+
+    call_command("load_demo", verbosity=0)
+    acme = Organisation.objects.get(slug="acme")
+    filled = [
+        (step.number, step.definition.title)
+        for step in journey_steps(acme)
+        if not is_empty(step.definition.shape.normalise(step.canvas.content))
+    ]
+
+    pages = _pages(_canvases_pdf(acme))
+
+    assert "EXECUTIVE SUMMARY" in pages[0].upper()
+    assert "Decisions taken" in pages[0] and "Top risks" in pages[0]
+    assert "The journey at a glance" in pages[1]
+    canvas_pages = pages[2:]
+    # Every printed canvas is one the demo filled in; no page is an empty template.
+    headed = [n for n, title in filled if any(f"{n} {title}" in page for page in canvas_pages)]
+    assert headed == [n for n, _ in filled]
+    for page in canvas_pages:
+        assert "Version 0" not in page
+    assert len(canvas_pages) < 17
+
+
+def test_it_passes_the_include_empty_choice_to_the_export(organisation, members, client_as):
+    from django.urls import reverse
+
+    url = reverse("journey:pdf", kwargs={"org_slug": organisation.slug})
+    client = client_as(members[Role.FACILITATOR])
+
+    client.post(url, {"include_empty": "on"})
+    client.post(url, {})
+
+    assert [e.params for e in Export.objects.order_by("pk")] == [
+        {"include_empty": True},
+        {"include_empty": False},
+    ]
