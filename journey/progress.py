@@ -26,7 +26,7 @@ class Progress:
 
     @property
     def percent(self) -> int:
-        """Share of the applicable steps that are done; steps set aside do not count against."""
+        """Share of the applicable steps that are done; steps marked not applicable do not count."""
         if self.applicable == 0:
             return 100 if self.total else 0
         return round(100 * self.done / self.applicable)

@@ -78,10 +78,11 @@
         }
       }
     }
-    // Escape closes an open <details> menu and returns focus to its summary.
+    // Escape closes an open <details> menu (or a removal's confirmation) and returns focus to
+    // its summary.
     if (event.key === "Escape") {
       var menu = event.target.closest && event.target.closest("details[open]");
-      if (menu && menu.classList.contains("menu")) {
+      if (menu && (menu.classList.contains("menu") || menu.classList.contains("member-remove"))) {
         menu.open = false;
         menu.querySelector("summary").focus();
       }
