@@ -571,3 +571,35 @@ def test_it_points_those_on_the_last_board_to_the_activity_started_next(workshop
     assert notice.audience == "all"
     assert "Data mesh in a nutshell" in notice.data
     assert f'href="{_url(nutshell)}"' in notice.data
+
+
+def test_it_keeps_the_votes_and_both_texts_when_notes_are_merged(kim, rob, activity, facilitator):
+    _add(kim[0], activity, "Data quality")
+    _add(rob[0], activity, "Quality of data")
+    first, second = activity.notes.order_by("pk")
+    _phase(activity, "vote")
+    kim[0].post(_url(activity, f"notes/{second.pk}/vote/"))
+    rob[0].post(_url(activity, f"notes/{first.pk}/vote/"))
+
+    response = facilitator.post(
+        _url(activity, f"notes/{second.pk}/merge/"), {"into": first.pk}, **HTMX
+    )
+
+    assert response.status_code == 200
+    merged = activity.notes.get()
+    assert merged.text == "Data quality\nQuality of data"
+    assert merged.votes.count() == 2
+    assert f'id="note-{second.pk}" class="note-gone" hidden' in response.content.decode()
+    gone = [e for e in _events(activity) if f'id="note-{second.pk}" class="note-gone"' in e.data]
+    assert [e.audience for e in gone] == ["all"]
+
+
+def test_it_refuses_to_merge_a_note_into_itself(kim, activity, facilitator):
+    _add(kim[0], activity, "Alone")
+    note = activity.notes.get()
+
+    response = facilitator.post(_url(activity, f"notes/{note.pk}/merge/"), {"into": note.pk})
+
+    assert response.status_code == 400
+    assert b"Choose another note" in response.content
+    assert activity.notes.count() == 1

@@ -586,7 +586,10 @@ def notes_merge(*, target: Note, source: Note, base_version: int) -> Note:
     with transaction.atomic():
         target = versioned_update(target, base_version=base_version, text=text)
         Vote.objects.filter(note=source).update(note=target)
+        source_id = source.pk
         source.delete()
+        # delete() clears the primary key; the pages still know the note by it.
+        source.pk = source_id
         target.activity = activity
         target.vote_count = target.votes.count()
         broadcast.note_removed(source, activity)

@@ -1096,9 +1096,10 @@ def note_merge(
         if not form.is_valid():
             raise ValidationError("Choose the note to merge this one into.")
         target = _get_note(activity, form.cleaned_data["into"])
+        source_id = note.pk
         services.notes_merge(target=target, source=note, base_version=target.version)
-        return f"Note {note.pk} merged into note {target.pk}.", [
-            ("removed", note.pk),
+        return f"Note {source_id} merged into note {target.pk}.", [
+            ("removed", source_id),
             ("replace", target.pk),
         ]
 
