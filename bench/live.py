@@ -38,6 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, bench/ comes first on the path, where other benchmarks' modules (such as
+# bench/champions.py) would hide the apps of the same name.
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 MARK = re.compile(rb"bench n=(\d+) t=(\d+\.\d+)")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -260,28 +263,34 @@ async def join(http: Http, code: str, person: Participant) -> None:
     person.after = int(found.group(1))
 
 
-async def follow(http: Http, person: Participant) -> None:
-    """Hold the board's stream; note when each marked note arrives."""
-    reader, writer = await http.open(person.source)
+async def follow(http: Http, person: Participant, opening: asyncio.Semaphore) -> None:
+    """Hold the board's stream; note when each marked note arrives.
+
+    `opening` bounds how many streams are being opened at once, until their first event (by
+    then the server has given back the request's database connection): people arrive over
+    a minute, not in one instant, and PostgreSQL allows 100 connections by default.
+    """
+    writer = None
     try:
-        writer.write(
-            http.head(
-                "GET",
-                f"{person.board}stream/?after={person.after}",
-                {
-                    "Accept": "text/event-stream",
-                    "Cookie": "; ".join(f"{k}={v}" for k, v in person.cookies.items()),
-                },
+        async with opening:
+            reader, writer = await http.open(person.source)
+            cookie = "; ".join(f"{k}={v}" for k, v in person.cookies.items())
+            writer.write(
+                http.head(
+                    "GET",
+                    f"{person.board}stream/?after={person.after}",
+                    {"Accept": "text/event-stream", "Cookie": cookie},
+                )
             )
-        )
-        await writer.drain()
-        status, _ = await _read_head(reader)
-        if status != 200:
-            person.error = f"stream answered HTTP {status}"
-            return
-        person.connected.set()
-        buffer = b""
-        async for chunk in _chunks(reader):
+            await writer.drain()
+            status, _ = await _read_head(reader)
+            if status != 200:
+                person.error = f"stream answered HTTP {status}"
+                return
+            chunks = _chunks(reader)
+            buffer = await anext(chunks)
+            person.connected.set()
+        async for chunk in chunks:
             now = time.time()
             buffer += chunk
             *blocks, buffer = buffer.split(b"\n\n")
@@ -295,10 +304,13 @@ async def follow(http: Http, person: Participant) -> None:
                     else:
                         person.received[n] = now - sent_at
         person.error = "stream ended early"
+    except StopAsyncIteration:
+        person.error = "stream ended before its first event"
     except (ConnectionError, OSError, asyncio.IncompleteReadError) as exc:
         person.error = f"stream failed: {exc!r}"
     finally:
-        writer.close()
+        if writer is not None:
+            writer.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -385,7 +397,8 @@ async def bench(args, env: dict[str, str], master: int, setup: dict) -> int:
     await asyncio.gather(*(join_one(p) for p in people))
     print(f"joined: {len(people)} participants in {time.monotonic() - started:.1f}s")
 
-    followers = [asyncio.create_task(follow(http, p)) for p in people]
+    opening = asyncio.Semaphore(args.opening)
+    followers = [asyncio.create_task(follow(http, p, opening)) for p in people]
     try:
         async with asyncio.timeout(60):
             await asyncio.gather(*(p.connected.wait() for p in people))
@@ -646,6 +659,10 @@ def main() -> int:
     parser.add_argument(
         "--wrk-seconds", type=int, default=int(os.environ.get("BENCH_LIVE_WRK_SECONDS", 10))
     )
+    parser.add_argument(
+        "--opening", type=int, default=int(os.environ.get("BENCH_LIVE_OPENING", 20)),
+        help="streams being opened at once",
+    )  # fmt: skip
     parser.add_argument(
         "--max-seconds", type=float, default=300, help="the whole run stops after this"
     )

@@ -500,10 +500,16 @@ class _Hub:
             state = self.channels.get(name)
             if state is None:
                 continue
-            if state.known is not None and events and events[0].seq != state.known + 1:
+            # The events query may see events committed after the seq query (PostgreSQL reads
+            # each statement afresh): what the hub already holds is not buffered twice.
+            top = state.known
+            if state.buffer:
+                top = max(top or 0, state.buffer[-1].seq)
+            fresh = [e for e in events if top is None or e.seq > top]
+            if top is not None and fresh and fresh[0].seq != top + 1:
                 state.buffer.clear()  # more arrived than one read holds: start afresh
-            state.buffer.extend(events)
-            state.known = latest
+            state.buffer.extend(fresh)
+            state.known = max(latest, top or 0, fresh[-1].seq if fresh else 0)
             for sub in state.subscribers:
                 sub.wake.set()
 

@@ -558,3 +558,27 @@ def test_it_releases_the_request_threads_connection_once_the_stream_starts(fast,
     assert released_on == [request_thread]
     if connection.vendor == "postgresql":  # Django never closes in-memory SQLite connections
         assert not still_open
+
+
+def test_it_never_buffers_an_event_twice_when_reads_overlap():
+    """The events query can see events newer than the seq read just before it."""
+    event = [
+        live.Event(seq=n, event="message", data=f"<p>{n}</p>", audience="all") for n in range(6)
+    ]
+    reads = iter([{"board:1": (2, event[1:5])}, {"board:1": (5, event[3:6])}])
+
+    async def scenario():
+        hub = live._Hub()
+        hub.channels["board:1"] = live._Channel()
+        hub._read = lambda known: next(reads)
+        await hub._refresh()
+        await hub._refresh()
+        state = hub.channels["board:1"]
+        hub.executor.shutdown()
+        return state
+
+    state = asyncio.run(scenario())
+
+    assert [e.seq for e in state.buffer] == [1, 2, 3, 4, 5]
+    assert state.known == 5
+    assert [e.seq for e in state.since(2)] == [3, 4, 5]
