@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.forms import formset_factory
 from django.http import QueryDict
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from organisations.models import Organisation, User
 
@@ -27,6 +29,9 @@ class StatusForm(forms.Form):
         return cleaned
 
 
+STATUS_CHOICES = tuple(JourneyStep.Status.choices)
+
+
 @dataclass
 class StatusFields:
     """What a status form shows, as plain values: the map has seventeen of these, and building
@@ -40,6 +45,19 @@ class StatusFields:
     errors: list[str]
     saved: bool = False
     conflict: bool = False
+
+    @property
+    def options(self) -> str:
+        """The status select's options, selected one marked. Joined here (escaped by
+        format_html) rather than looped in the template: 68 loop turns a map."""
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, mark_safe(" selected") if value == self.status else "", label)
+                for value, label in STATUS_CHOICES
+            ),
+        )
 
     @classmethod
     def of(cls, form: "StatusForm") -> "StatusFields":

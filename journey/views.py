@@ -114,6 +114,7 @@ def _card_context(
     step.overdue_actions = (
         len(canvas_content.overdue_actions(step.canvas.content, today)) if open_step else 0
     )
+    step.late = open_step and step.due_date is not None and step.due_date < today
     return step
 
 
@@ -131,7 +132,6 @@ def _map_context(request: OrganisationRequest) -> dict:
         "can_plan": can_plan and not presenting,
         "can_export": request.actor.can(Action.CANVAS_EXPORT),
         "presenting": presenting,
-        "status_choices": JourneyStep.Status.choices,
         "today": today,
         "export_form": ExportForm(),
     }
@@ -142,7 +142,6 @@ def _status_context(step: JourneyStep, form: StatusForm | None, *, can_plan: boo
         "step": step,
         "status_fields": StatusFields.of(form) if form else StatusFields.initial(step),
         "can_plan": can_plan,
-        "status_choices": JourneyStep.Status.choices,
     }
 
 
@@ -279,7 +278,6 @@ def _status_response(
         context = {
             "step": _card_context(step, today=today, base_url=_map_url(request), form=form),
             "can_plan": True,
-            "status_choices": JourneyStep.Status.choices,
             "today": today,
             # The progress card beside the map changes with the status: swapped out of band.
             "progress": progress(journey_statuses(request.organisation)),
