@@ -68,6 +68,7 @@ from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -140,6 +141,11 @@ class Event:
     event: str
     data: str
     audience: str
+
+    @cached_property
+    def wire(self) -> bytes:
+        """The event as the stream sends it, encoded once for every stream of a process."""
+        return _format(seq=self.seq, event=self.event, data=self.data).encode()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,17 +338,17 @@ def poll_response(request: HttpRequest, *, channel: str, audiences: set[str]) ->
     return response
 
 
-def _deliver(events: list[Event], audiences: frozenset[str]) -> Iterator[str]:
-    for e in events:
-        if e.audience in audiences:
-            yield _format(seq=e.seq, event=e.event, data=e.data)
+def _deliver(events: list[Event], audiences: frozenset[str]) -> bytes:
+    return b"".join(e.wire for e in events if e.audience in audiences)
 
 
 # ---------------------------------------------------------------------------------------------
 # WSGI: one thread per stream, polling the database itself.
 
 
-def _follow_sync(channel: str, audiences: frozenset[str], after: int | None) -> Iterator[str]:
+def _follow_sync(
+    channel: str, audiences: frozenset[str], after: int | None
+) -> Iterator[str | bytes]:
     started = time.monotonic()
     deadline = started + _deadline_seconds()
     yield _opening()
@@ -354,7 +360,7 @@ def _follow_sync(channel: str, audiences: frozenset[str], after: int | None) -> 
             yield _reset(missed.latest)
             last_sent = time.monotonic()
         else:
-            chunk = "".join(_deliver(missed.events, audiences))
+            chunk = _deliver(missed.events, audiences)
             if chunk:
                 yield chunk
                 last_sent = time.monotonic()
@@ -608,7 +614,7 @@ def _release_request_connections() -> None:
 
 async def _follow_async(
     channel: str, audiences: frozenset[str], after: int | None
-) -> AsyncIterator[str]:
+) -> AsyncIterator[str | bytes]:
     # Iteration starts once every middleware is done with the request; thread_sensitive
     # runs this on that request's own thread, whose connections these are.
     await sync_to_async(_release_request_connections, thread_sensitive=True)()
@@ -636,7 +642,7 @@ async def _follow_async(
                     events = missed.events
                 cursor = missed.latest if not events else cursor
             if events:
-                chunk = "".join(_deliver(events, audiences))
+                chunk = _deliver(events, audiences)
                 cursor = events[-1].seq
                 if chunk:
                     yield chunk
