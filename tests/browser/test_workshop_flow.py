@@ -53,6 +53,11 @@ def _note(page: Page, text: str):
 CONSOLE_ERRORS: list[str] = []
 
 
+@pytest.fixture(autouse=True)
+def _no_console_errors_yet():
+    CONSOLE_ERRORS.clear()
+
+
 def _join(new_context, code: str, name: str) -> Page:
     guest = new_context().new_page()
     guest.on("console", lambda m: CONSOLE_ERRORS.append(m.text) if m.type == "error" else None)
@@ -245,3 +250,25 @@ def test_it_adds_moves_votes_and_groups_from_the_keyboard(demo, new_context):
     expect(_note(page, "Typed, never clicked").get_by_text("Group: Pace")).to_be_visible(
         timeout=LIVE_TIMEOUT_MS
     )
+
+
+def test_it_counts_the_timer_down_in_the_page(demo, new_context):
+    from organisations.models import Organisation, User
+    from workshops import services
+    from workshops.testing import plan_workshop, start
+
+    organisation = Organisation.objects.get(slug="acme")
+    workshop = plan_workshop(
+        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Clock"
+    )
+    activity = start(workshop)
+    page = _join(new_context, workshop.join_code, "Tim Timer")
+
+    services.timer_set(activity=activity, minutes=2)
+
+    clock = page.locator("[data-timer-clock]")
+    # Sent once as an end time; the page counts the seconds itself.
+    expect(clock).to_have_text(re.compile(r"^1:5\d$"), timeout=LIVE_TIMEOUT_MS)
+    first = clock.inner_text()
+    expect(clock).not_to_have_text(first, timeout=3_000)
+    assert CONSOLE_ERRORS == []
