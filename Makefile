@@ -20,7 +20,7 @@ POSTGRES_URL := $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 # True when something listens on the local PostgreSQL port.
 POSTGRES_UP := $(UV) run python -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1)'
 
-.PHONY: help install run test lint format bench clean
+.PHONY: help install run test lint format bench bench-live clean
 
 # help: list the targets.
 help:
@@ -30,6 +30,7 @@ help:
 	@echo "make lint     - ruff check and format check"
 	@echo "make format   - ruff format and autofix"
 	@echo "make bench    - load benchmark against a throwaway database (bench/README.md)"
+	@echo "make bench-live - 200 participants on a live board, SQLite and PostgreSQL (bench/README.md)"
 	@echo "make clean    - remove caches and collected static files (keeps var/db.sqlite3)"
 
 # install: uv, the locked Python dependencies, and any missing Debian package. Idempotent.
@@ -101,6 +102,10 @@ format:
 # bench: throughput and latency of the journey pages and PDF export (bench/README.md).
 bench: install
 	UV="$(UV)" bash bench/run.sh
+
+# bench-live: 200 participants holding a live board's stream while notes are posted.
+bench-live: install
+	UV="$(UV)" bash bench/live.sh
 
 # clean: caches and collected static files only; var/db.sqlite3 and var/secret_key stay.
 clean:
