@@ -60,12 +60,6 @@ EVERYONE = Viewer(broadcast=True)
 FACILITATOR_AUDIENCE = Viewer(is_facilitator=True, can_contribute=True, broadcast=True)
 
 
-def author_viewer(note: Note, my_votes: dict[int, int] | None = None) -> Viewer:
-    return Viewer(
-        participant=note.author, can_contribute=True, broadcast=True, my_votes=my_votes or {}
-    )
-
-
 def _is_author(note: Note, viewer: Viewer) -> bool:
     return viewer.participant_id is not None and note.author_id == viewer.participant_id
 

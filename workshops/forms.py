@@ -5,7 +5,7 @@ from datetime import date
 
 from django import forms
 
-from . import rules
+from . import rules, selectors
 from .models import NAME_MAX, NOTE_MAX, Activity, AgendaTemplate, ChecklistItem, Note, Workshop
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -56,9 +56,7 @@ class WorkshopForm(forms.Form):
     def __init__(self, *args, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organisation is not None:
-            self.fields["agenda"].queryset = AgendaTemplate.objects.filter(
-                organisation=organisation
-            )
+            self.fields["agenda"].queryset = selectors.agenda_templates(organisation)
 
     def clean_time_zone(self) -> str:
         value = self.cleaned_data["time_zone"].strip()
