@@ -121,7 +121,7 @@ def replay_limit() -> int:
     return int(_setting("LIVE_REPLAY_LIMIT", 500))
 
 
-def keep_per_channel() -> int:
+def kept_per_channel() -> int:
     return int(_setting("LIVE_KEEP_PER_CHANNEL", 5000))
 
 
@@ -168,7 +168,7 @@ def publish(channel: str, *, data: str, audience: str = "all", event: str = "mes
         channel_id=channel_id, seq=seq, audience=audience, event=event, data=data
     )
     if seq % _TRIM_EVERY == 0:
-        LiveEvent.objects.filter(channel_id=channel_id, seq__lte=seq - keep_per_channel()).delete()
+        LiveEvent.objects.filter(channel_id=channel_id, seq__lte=seq - kept_per_channel()).delete()
     if connection.vendor == "postgresql":
         # NOTIFY is transactional: PostgreSQL delivers it when this transaction commits and
         # drops it on rollback, so listeners never hear of an event they cannot read yet.
@@ -181,7 +181,8 @@ def _next_seq(channel: str) -> tuple[int, int]:
     # One UPDATE ... RETURNING both increments the counter and takes the channel row's lock
     # until commit (what select_for_update followed by an update would do, in one round
     # trip). A concurrent publisher waits for the lock and then reads the committed value,
-    # so seqs follow commit order. SQLite has a single writer (IMMEDIATE transactions).
+    # so seqs follow commit order. SQLite (3.35 or later for RETURNING) has a single writer
+    # anyway (IMMEDIATE transactions).
     table = LiveChannel._meta.db_table
     sql = f"UPDATE {table} SET seq = seq + 1 WHERE name = %s RETURNING id, seq"  # noqa: S608
     with connection.cursor() as cursor:
@@ -250,7 +251,7 @@ def prune(*, keep_per_channel: int | None = None, max_age: timedelta | None = No
     Defaults: LIVE_KEEP_SECONDS (a day) and LIVE_KEEP_PER_CHANNEL (5000). Streams behind the
     pruned events get a reset. Returns how many events were deleted.
     """
-    keep = globals()["keep_per_channel"]() if keep_per_channel is None else keep_per_channel
+    keep = kept_per_channel() if keep_per_channel is None else keep_per_channel
     age = timedelta(seconds=keep_seconds()) if max_age is None else max_age
     deleted, _ = LiveEvent.objects.filter(created_at__lt=timezone.now() - age).delete()
     for channel_id, seq in LiveChannel.objects.filter(seq__gt=keep).values_list("id", "seq"):

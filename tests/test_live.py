@@ -582,3 +582,30 @@ def test_it_never_buffers_an_event_twice_when_reads_overlap():
     assert [e.seq for e in state.buffer] == [1, 2, 3, 4, 5]
     assert state.known == 5
     assert [e.seq for e in state.since(2)] == [3, 4, 5]
+
+
+@pytest.mark.django_db
+def test_it_trims_a_busy_channel_as_it_publishes(settings, monkeypatch):
+    settings.LIVE_KEEP_PER_CHANNEL = 3
+    monkeypatch.setattr(live, "_TRIM_EVERY", 5)
+
+    for n in range(12):
+        publish("board:1", f"<p>{n}</p>")
+
+    assert [e.seq for e in live.events_after("board:1", 0, EVERYONE)] == [8, 9, 10, 11, 12]
+
+
+@pytest.mark.django_db
+def test_it_prunes_from_the_command_line():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    for n in range(5):
+        publish("board:1", f"<p>{n}</p>")
+    out = StringIO()
+
+    call_command("prune_live_events", "--keep", "2", stdout=out)
+
+    assert out.getvalue().strip() == "Deleted 3 live events."
+    assert [e.seq for e in live.events_after("board:1", 0, EVERYONE)] == [4, 5]
