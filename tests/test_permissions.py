@@ -280,6 +280,8 @@ ACCESS_CASES = [
             ("new", "GET", Action.WORKSHOP_RUN, (), _no_data),
             ("new", "POST", Action.WORKSHOP_RUN, (), _no_data),
             ("detail", "GET", Action.WORKSHOP_VIEW, ("workshop",), _no_data),
+            ("settings", "GET", Action.WORKSHOP_RUN, ("workshop",), _no_data),
+            ("settings", "POST", Action.WORKSHOP_RUN, ("workshop",), _no_data),
             ("lobby", "GET", Action.WORKSHOP_VIEW, ("workshop",), _no_data),
             ("activity_add", "POST", Action.WORKSHOP_RUN, ("workshop",), _no_data),
             ("activity_edit", "GET", Action.WORKSHOP_RUN, ("workshop", "activity"), _no_data),

@@ -334,3 +334,51 @@ def test_it_ends_the_workshop(workshop, facilitator_client):
     workshop.refresh_from_db()
     assert response.status_code == 302
     assert workshop.status == Workshop.Status.ENDED
+
+
+def test_it_changes_the_details_after_planning(workshop, facilitator_client):
+    url = f"{_agenda(workshop)}settings/"
+
+    form = facilitator_client.get(url)
+    response = facilitator_client.post(
+        url,
+        {
+            "title": "Accelerate, renamed",
+            "format": "in_person",
+            "session_dates": "2027-01-11\n2027-01-12\n2027-01-13\n2027-01-14",
+            "starts_at": "14:00",
+            "ends_at": "17:30",
+            "time_zone": "Europe/London",
+            "passcode": "tulip",
+            "names_shown": "on",
+            "version": workshop.version,
+        },
+    )
+
+    assert form.status_code == 200
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.title == "Accelerate, renamed"
+    assert workshop.format == "remote"
+    assert workshop.session_dates[0] == "2027-01-11"
+    assert (workshop.passcode, workshop.names_shown) == ("tulip", True)
+
+
+def test_it_keeps_details_typed_on_an_old_page(workshop, facilitator_client):
+    url = f"{_agenda(workshop)}settings/"
+    data = {
+        "title": "Mine",
+        "session_dates": "",
+        "starts_at": "13:30",
+        "ends_at": "17:00",
+        "time_zone": "Europe/London",
+        "version": workshop.version,
+    }
+    facilitator_client.post(url, {**data, "title": "Theirs"})
+
+    response = facilitator_client.post(url, data)
+
+    assert response.status_code == 409
+    assert b'value="Mine"' in response.content
+    workshop.refresh_from_db()
+    assert workshop.title == "Theirs"

@@ -94,6 +94,40 @@ class WorkshopForm(forms.Form):
         return data
 
 
+class WorkshopSettingsForm(WorkshopForm):
+    """The same details once the workshop exists; its format stays (the agenda is laid out
+    for it) and so does the agenda it started from."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, workshop: Workshop, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["agenda"]
+        self.fields["format"].disabled = True
+        self.fields["format"].initial = workshop.format
+        self.fields["first_day"].required = False
+        self.fields["first_day"].help_text = ""
+
+    @classmethod
+    def for_workshop(cls, workshop: Workshop) -> "WorkshopSettingsForm":
+        return cls(
+            workshop=workshop,
+            initial={
+                "title": workshop.title,
+                "format": workshop.format,
+                "session_dates": "\n".join(workshop.session_dates),
+                "first_day": workshop.session_dates[0] if workshop.session_dates else None,
+                "starts_at": workshop.starts_at,
+                "ends_at": workshop.ends_at,
+                "time_zone": workshop.time_zone,
+                "passcode": workshop.passcode,
+                "admit_by_facilitator": workshop.admit_by_facilitator,
+                "names_shown": workshop.names_shown,
+                "version": workshop.version,
+            },
+        )
+
+
 class ActivityForm(forms.Form):
     name = forms.CharField(max_length=120)
     question = forms.CharField(max_length=300, required=False)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.workshop_list, name="list"),
     path("new/", views.workshop_new, name="new"),
     path("<int:workshop_id>/", views.workshop_detail, name="detail"),
+    path("<int:workshop_id>/settings/", views.workshop_settings, name="settings"),
     path("<int:workshop_id>/lobby/", views.lobby, name="lobby"),
     path("<int:workshop_id>/activities/", views.activity_add, name="activity_add"),
     path(

@@ -50,6 +50,7 @@ from .forms import (
     TimerForm,
     VersionForm,
     WorkshopForm,
+    WorkshopSettingsForm,
 )
 from .models import Activity, ChecklistItem, Cluster, Note, Participant, Workshop
 from .services import WorkshopDetails, WorkshopRefused
@@ -175,6 +176,51 @@ def workshop_new(request: OrganisationRequest) -> HttpResponse:
         )
     status = 400 if form.is_bound else 200
     return render(request, "workshops/new.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view(Action.WORKSHOP_RUN)
+def workshop_settings(request: OrganisationRequest, workshop_id: int) -> HttpResponse:
+    """Title, dates and times, passcode, admission and names, after planning."""
+    workshop = _get_workshop(request, workshop_id)
+    if request.method == "GET":
+        form = WorkshopSettingsForm.for_workshop(workshop)
+        return render(request, "workshops/settings.html", {"workshop": workshop, "form": form})
+    data = request.POST.copy()
+    if not data.get("first_day") and workshop.session_dates:
+        data["first_day"] = workshop.session_dates[0]
+    form = WorkshopSettingsForm(data, workshop=workshop)
+    status = 400
+    if form.is_valid():
+        values = form.cleaned_data
+        try:
+            services.workshop_update(
+                workshop=workshop,
+                base_version=values["version"],
+                title=values["title"],
+                session_dates=[d.isoformat() for d in values["dates"]],
+                starts_at=values["starts_at"],
+                ends_at=values["ends_at"],
+                time_zone=values["time_zone"],
+                passcode=values["passcode"].strip(),
+                admit_by_facilitator=values["admit_by_facilitator"],
+                names_shown=values["names_shown"],
+            )
+        except Conflict as clash:
+            status = 409
+            data["version"] = str(clash.current.version)
+            form = WorkshopSettingsForm(data, workshop=workshop)
+            form.is_valid()
+            form.add_error(
+                None,
+                "Someone else changed these details while you were editing. Nothing was "
+                "saved; what you typed is kept below. Save again to keep it.",
+            )
+        else:
+            messages.success(request, "Saved.")
+            return _back_to_agenda(request, workshop)
+    context = {"workshop": workshop, "form": form}
+    return render(request, "workshops/settings.html", context, status=status)
 
 
 # --- agenda ------------------------------------------------------------------------------------
