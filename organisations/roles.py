@@ -69,9 +69,8 @@ PERMISSIONS: dict[Action, frozenset[str]] = {
     Action.ASSESSMENT_RESPOND: _EVERY_ROLE,
     Action.ASSESSMENT_VIEW: _EVERY_ROLE,
     Action.ASSESSMENT_MANAGE: _PLANNERS,
-    # The executive maturity report gathers every canvas risk and readiness comment in one
-    # document meant for a steering meeting; members contribute but do not get the digest.
-    Action.REPORT_VIEW: _PLANNERS | {Role.EXECUTIVE},
+    # The maturity report only gathers what every role can already read (journey, results).
+    Action.REPORT_VIEW: _EVERY_ROLE,
     Action.CHAMPIONS_VIEW: _EVERY_ROLE,
     # Executives read the champions' tools to see whether the adoption moves; they change nothing.
     Action.CHAMPIONS_EDIT: _PLANNERS,

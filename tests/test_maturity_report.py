@@ -93,11 +93,11 @@ def test_it_says_so_when_no_round_has_answers(organisation, members, client_as):
     assert "No readiness round has answers yet" in response.content.decode()
 
 
-def test_it_keeps_the_report_from_members(organisation, members, client_as):
-    client = client_as(members[Role.MEMBER])
+def test_it_keeps_the_report_from_outsiders(organisation, outsider, client_as):
+    client = client_as(outsider)
 
-    assert client.get(_page(organisation)).status_code == 403
-    assert client.post(_pdf(organisation)).status_code == 403
+    assert client.get(_page(organisation)).status_code == 404
+    assert client.post(_pdf(organisation)).status_code == 404
 
 
 def test_it_makes_the_pdf_in_the_background_for_the_person_who_asked(demo, client_as):
