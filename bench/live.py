@@ -360,8 +360,8 @@ async def wrk(url: str, seconds: int) -> str:
     out, _ = await proc.communicate()
     text = out.decode()
     rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
-    p50 = re.search(r"50%\s+(\S+)", text)
-    p99 = re.search(r"99%\s+(\S+)", text)
+    p50 = re.search(r"^\s*50%\s+(\S+)", text, re.MULTILINE)
+    p99 = re.search(r"^\s*99%\s+(\S+)", text, re.MULTILINE)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     return (
         f"{float(rps.group(1)) if rps else 0:.0f} req/s, p50 {p50.group(1) if p50 else '?'}, "
