@@ -119,7 +119,12 @@ def _card_context(
 
 
 def _map_context(request: OrganisationRequest) -> dict:
-    steps = list(journey_steps(request.organisation))
+    # The map needs neither the organisation (it is the request's) nor who saved each canvas.
+    steps = list(
+        journey_steps(request.organisation)
+        .select_related(None)
+        .select_related("definition", "owner", "canvas")
+    )
     today = timezone.localdate()
     can_plan = request.actor.can(Action.JOURNEY_PLAN)
     presenting = request.GET.get("view") == "present"
