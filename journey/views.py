@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from organisations.access import OrganisationRequest, organisation_view
@@ -200,7 +199,6 @@ def _step_context(
 
 
 @require_GET
-@vary_on_headers("HX-Request")
 @organisation_view(Action.JOURNEY_VIEW)
 def journey_map(request: OrganisationRequest) -> HttpResponse:
     return render(request, "journey/map.html", _map_context(request))
