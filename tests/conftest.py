@@ -16,7 +16,6 @@ from organisations.services import organisation_create
 pytest_plugins = ["kernel.testing", "organisations.testing"]
 
 PASSWORD = "correct-horse-battery-42"
-_emails = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +25,7 @@ def _empty_cache():
     cache.clear()
 
 
+_emails = itertools.count(1)
 
 
 def make_user(name: str = "", email: str = "") -> User:

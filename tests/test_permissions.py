@@ -20,11 +20,12 @@ from assessments.testing import open_round
 from champions.testing import champions_world
 from journey.selectors import journey_step
 from journey.services import canvas_save
-from organisations.models import Export, Membership, Organisation, User
+from kernel.models import LiveChannel
 from organisations.access import SESSION_GRANTS
+from organisations.models import Export, Membership, Organisation, User
 from organisations.roles import GUEST_KIND_ACTIONS, PERMISSIONS, Action, GuestKind, Role
 from organisations.services import invitation_create
-from tests.conftest import member_actor
+from tests.conftest import add_member, make_organisation, member_actor
 from workshops.testing import workshop_world
 
 DOC = Path(settings.BASE_DIR) / "docs" / "permissions.md"
@@ -107,7 +108,6 @@ class World:
     champion_ids: dict[str, int] = field(default_factory=dict)
     # Workshop objects by name (workshops.testing.workshop_world).
     workshop_ids: dict[str, int] = field(default_factory=dict)
-
 
 
 @dataclass
@@ -204,6 +204,8 @@ ACCESS_CASES = [
     # With the test task backend these only enqueue: no PDF is rendered per role.
     Case("journey:pdf", "POST", Action.CANVAS_EXPORT),
     Case("journey:step", "GET", Action.JOURNEY_VIEW, kwargs=_step),
+    Case("journey:edit", "GET", Action.CANVAS_EDIT, kwargs=_step),
+    Case("journey:my_actions", "GET", Action.JOURNEY_VIEW),
     Case("journey:status", "POST", Action.JOURNEY_PLAN, kwargs=_step),
     Case("journey:plan", "POST", Action.JOURNEY_PLAN, kwargs=_step),
     Case("journey:canvas", "POST", Action.CANVAS_EDIT, kwargs=_step),
@@ -221,19 +223,17 @@ ACCESS_CASES = [
     Case("assessments:rounds", "GET", Action.ASSESSMENT_VIEW),
     Case("assessments:new", "GET", Action.ASSESSMENT_MANAGE),
     Case("assessments:new", "POST", Action.ASSESSMENT_MANAGE),
+    Case("assessments:report", "GET", Action.REPORT_VIEW),
+    # Only enqueues: the real PDF is made once, in tests/test_maturity_report.py.
+    Case("assessments:report_pdf", "POST", Action.REPORT_VIEW),
     Case("assessments:round", "GET", Action.ASSESSMENT_MANAGE, kwargs=_round),
     Case("assessments:status", "POST", Action.ASSESSMENT_MANAGE, kwargs=_round),
-    Case("journey:edit", "GET", Action.CANVAS_EDIT, kwargs=_step),
-    Case("journey:my_actions", "GET", Action.JOURNEY_VIEW),
     Case("assessments:add_people", "POST", Action.ASSESSMENT_MANAGE, kwargs=_round),
     Case("assessments:respondent_link", "POST", Action.ASSESSMENT_MANAGE, kwargs=_round_person),
     Case("assessments:respondent_revoke", "POST", Action.ASSESSMENT_MANAGE, kwargs=_round_person),
     Case("assessments:results", "GET", Action.ASSESSMENT_VIEW, kwargs=_round),
     Case("assessments:answer", "GET", Action.ASSESSMENT_RESPOND, kwargs=_own_answers),
     Case("assessments:answer", "POST", Action.ASSESSMENT_RESPOND, kwargs=_own_answers),
-    Case("assessments:report", "GET", Action.REPORT_VIEW),
-    # Only enqueues: the real PDF is made once, in tests/test_maturity_report.py.
-    Case("assessments:report_pdf", "POST", Action.REPORT_VIEW),
     Case(
         "assessments:answer_axis",
         "POST",
@@ -323,8 +323,7 @@ ACCESS_CASES = [
 ]
 
 
-@pytest.fixture
-def world(organisation: Organisation, members: dict[str, User]) -> World:
+def _build_world(organisation: Organisation, members: dict[str, User]) -> World:
     owner = members[Role.OWNER]
     canvas = journey_step(organisation, STEP).canvas
     canvas_save(
@@ -368,6 +367,49 @@ def world(organisation: Organisation, members: dict[str, User]) -> World:
         version=canvas.version,
         export_ids=export_ids,
     )
+
+
+@pytest.fixture(scope="module")
+def _built(django_db_setup, django_db_blocker):
+    """Acme with one member per role and an object behind every URL, and Globex beside it,
+    built once for the module's 1,000-odd cases instead of once per case, and removed after
+    it. Every case's own writes are still rolled back at its end, as in any database test."""
+    with django_db_blocker.unblock():
+        users_before = set(User.objects.values_list("pk", flat=True))
+        channels_before = set(LiveChannel.objects.values_list("pk", flat=True))
+        organisation = make_organisation(name="Acme Health", slug="acme")
+        other = make_organisation(name="Globex", slug="globex")
+        owner = organisation.memberships.get(role=Role.OWNER).user
+        members = {Role.OWNER.value: owner}
+        for role in Role.values:
+            if role != Role.OWNER:
+                members[role] = add_member(organisation, role)
+        world = _build_world(organisation, members)
+    yield organisation, other, members, world
+    with django_db_blocker.unblock():
+        Organisation.objects.filter(pk__in=[organisation.pk, other.pk]).delete()
+        User.objects.exclude(pk__in=users_before).delete()
+        LiveChannel.objects.exclude(pk__in=channels_before).delete()
+
+
+@pytest.fixture
+def organisation(_built, db) -> Organisation:
+    return _built[0]
+
+
+@pytest.fixture
+def other_organisation(_built, db) -> Organisation:
+    return _built[1]
+
+
+@pytest.fixture
+def members(_built, db) -> dict[str, User]:
+    return _built[2]
+
+
+@pytest.fixture
+def world(_built, db) -> World:
+    return _built[3]
 
 
 def _path(case: Case, world: World, org_slug: str = "acme") -> str:
