@@ -64,6 +64,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(BROWSER_TESTS):
             item.add_marker(pytest.mark.browser)
+    # Browser tests last: once the browser is up, Playwright's event loop runs in the main
+    # thread for the rest of the session, and a later test's asyncio.run() cannot start its
+    # own loop there. Running them last also shows the quick failures first.
+    items.sort(key=lambda item: item.path.is_relative_to(BROWSER_TESTS))
 
 
 @pytest.fixture(autouse=True)
