@@ -1,12 +1,13 @@
 """A readiness round from start to end: a champion opens it, three people answer through their
-personal links in their own browsers (one changes an answer), the champion reads the results
-and closes the round."""
+personal links in their own browsers (one changes an answer), the champion reads the results,
+closes the round and downloads the executive maturity report."""
 
 import re
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from assessments.models import Response
 from assessments.testing import readiness
@@ -14,6 +15,8 @@ from assessments.testing import readiness
 from .conftest import assert_accessible, login
 
 PASSWORD = "demo-password-2026"
+# Generous: the export worker lays the PDF out in a child process on a busy CI machine.
+EXPORT_TIMEOUT_MS = 60_000
 AXES = [
     "organisational_complexity",
     "data_strategy",
@@ -49,7 +52,7 @@ def _choose(page: Page, axis: str, level: str) -> None:
     expect(card.locator(f"#{axis}-level-{level}")).to_be_checked()
 
 
-def test_it_runs_a_round_from_opening_to_closing(demo, page, new_context):
+def test_it_runs_a_round_from_opening_to_closing(demo, page, new_context, export_worker):
     login(page, "champion@acme.example", PASSWORD)
     page.goto("/o/acme/assessments/")
     page.get_by_role("link", name="Open a new round").click()
@@ -134,3 +137,20 @@ def test_it_runs_a_round_from_opening_to_closing(demo, page, new_context):
     late = new_context().new_page()
     late.goto(links["Ann Archer"])
     expect(late.get_by_role("heading", name="This survey is closed")).to_be_visible()
+
+    # The executive maturity report now speaks of this round, made by the export worker.
+    page.goto("/o/acme/assessments/")
+    page.get_by_role("link", name="Maturity report").click()
+    headline = page.locator(".verdict__headline").inner_text()
+    assert headline.startswith("Not ready to adopt yet")
+    assert_accessible(page)
+    page.get_by_role("button", name="Make the PDF").click()
+    download_link = page.get_by_role("link", name="Download the file")
+    expect(download_link).to_be_visible(timeout=EXPORT_TIMEOUT_MS)
+    assert_accessible(page)
+    with page.expect_download() as download_info:
+        download_link.click()
+    pdf = PdfReader(download_info.value.path())
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert " ".join(headline.split()) in text
+    assert "Browser check" in text
