@@ -1,4 +1,5 @@
 import os
+import tempfile
 
 from .base import *  # noqa: F403
 from .base import DATABASES
@@ -21,3 +22,11 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 # (`TEST_DB_NAME=test_mesh_live pytest ...`); Django's default is "test_" + the database name.
 if test_db_name := os.environ.get("TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": test_db_name}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file, not Django's shared in-memory database: browser tests run the live server, live
+    # streams and the export worker in threads of their own, and in-memory SQLite locks whole
+    # tables between threads ("database table is locked") where a file in WAL mode waits its
+    # turn. One file per process, removed when the run ends.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"mesh-test-{os.getpid()}.sqlite3")
+    }
