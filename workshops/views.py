@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect
 
 from journey.selectors import journey_steps
 from kernel import live
@@ -599,12 +598,7 @@ def _export(request: OrganisationRequest, *, kind: str, params: dict, title: str
         params=params,
         title=title,
     )
-    url = reverse(
-        "exports:detail", kwargs={"org_slug": request.organisation.slug, "export_id": export.pk}
-    )
-    if request.htmx:
-        return HttpResponseClientRedirect(url)
-    return redirect(url)
+    return exports.export_redirect(request, export)
 
 
 @require_POST
