@@ -76,12 +76,17 @@
     var note = event.target.closest ? event.target.closest("[data-note]") : null;
     focusedNote = note ? note.id : null;
   });
-  document.addEventListener("htmx:oobAfterSwap", function () {
+  function refocusNote() {
     if (!focusedNote) return;
     var active = document.activeElement;
     if (active && active !== document.body && document.body.contains(active)) return;
     var again = document.getElementById(focusedNote);
     if (again) again.focus();
+  }
+  // A live copy of a note can replace it through an out-of-band swap or a plain one, and the
+  // focus falls to <body> as soon as the old element leaves: check after every kind of swap.
+  ["htmx:oobAfterSwap", "htmx:afterSwap", "htmx:afterSettle"].forEach(function (name) {
+    document.addEventListener(name, refocusNote);
   });
 
   // --- keyboard shortcuts ------------------------------------------------------------------
