@@ -234,6 +234,11 @@ def test_it_adds_moves_votes_and_groups_from_the_keyboard(demo, new_context):
         )
 
     phase("vote")
+    # The phase change makes every page fetch its board again; wait for that board (it has the
+    # vote buttons) so the keys below act on the notes that stay.
+    expect(_note(page, "Typed, never clicked").locator("[data-note-vote]")).to_be_visible(
+        timeout=LIVE_TIMEOUT_MS
+    )
     page.keyboard.press("j")
     page.keyboard.press("v")
     expect(_note(page, "Typed, never clicked").get_by_text("You voted.")).to_be_visible()
