@@ -13,8 +13,23 @@ from organisations.models import Organisation
 
 from . import okr
 
+SOURCE_LABEL_MAX = 200
+SOURCE_URL_MAX = 300
 
-class Milestone(models.Model):
+
+class Sourced(models.Model):
+    """Where a row came from when another part of the app made it (a workshop note): shown as
+    "From <label>" with a link. The other app fills these; this app never looks behind them,
+    so it depends on nobody."""
+
+    source_label = models.CharField(max_length=SOURCE_LABEL_MAX, blank=True)
+    source_url = models.CharField(max_length=SOURCE_URL_MAX, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Milestone(Sourced):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planned"
         IN_PROGRESS = "in_progress", "In progress"
@@ -89,7 +104,7 @@ class LvtNode(models.Model):
         return [line.strip() for line in self.measures.splitlines() if line.strip()]
 
 
-class Objective(models.Model):
+class Objective(Sourced):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="objectives"
     )
@@ -209,7 +224,7 @@ class CheckIn(models.Model):
         return okr.GRADE_LABELS.get(self.grade, "")
 
 
-class UseCase(models.Model):
+class UseCase(Sourced):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="use_cases"
     )
