@@ -13,7 +13,7 @@ from organisations.roles import Role
 from tests.conftest import HTMX
 from workshops import outcomes, services
 from workshops.models import Note, Promotion, Vote
-from workshops.testing import join_as_guest, plan_workshop, start
+from workshops.testing import actor_for, join_as_guest, plan_workshop, start
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_network")]
 
@@ -182,7 +182,11 @@ def test_it_reports_the_top_voted_notes_groups_and_actions(workshop, activity):
     next_steps = workshop.activities.get(key="next_steps")
     services.activity_start(activity=next_steps)
     next_steps.refresh_from_db()
-    _note(next_steps, client, "Pick a first data product")
+    action = _note(next_steps, client, "Pick a first data product")
+    action.activity = next_steps
+    services.note_promote_to_tool(
+        note=action, kind="milestone", actor=actor_for(workshop.created_by, workshop.organisation)
+    )
 
     pdf = outcomes.render_report(
         _export(workshop.organisation, outcomes.REPORT_KIND, workshop=workshop.pk), _report
@@ -191,7 +195,7 @@ def test_it_reports_the_top_voted_notes_groups_and_actions(workshop, activity):
 
     assert "Most wanted (3 votes)" in text
     assert "Less wanted" not in text
-    assert "Pick a first data product" in text
+    assert "Pick a first data product (Milestone: Pick a first data product)" in text
 
 
 def test_it_fails_an_export_of_a_board_that_no_longer_exists(activity):
@@ -234,7 +238,6 @@ def test_it_promotes_a_note_as_a_next_action_and_keeps_what_the_canvas_held(
     activity, organisation, members, facilitator_client
 ):
     from journey.services import canvas_save
-    from workshops.testing import actor_for
 
     canvas = journey_step(organisation, 5).canvas
     canvas_save(

@@ -6,7 +6,16 @@ from datetime import date
 from django import forms
 
 from . import rules, selectors
-from .models import NAME_MAX, NOTE_MAX, Activity, AgendaTemplate, ChecklistItem, Note, Workshop
+from .models import (
+    NAME_MAX,
+    NOTE_MAX,
+    Activity,
+    AgendaTemplate,
+    ChecklistItem,
+    Note,
+    Promotion,
+    Workshop,
+)
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
@@ -327,13 +336,37 @@ class MergeForm(forms.Form):
     into = forms.IntegerField()
 
 
+CANVAS_CHOICE = "Choose a step and where on its canvas the note goes."
+
+
 class PromoteForm(forms.Form):
-    step = forms.IntegerField(min_value=1)
-    section = forms.ChoiceField(
-        choices=[
-            ("assumptions", "Assumption"),
-            ("risks", "Risk"),
-            ("decisions", "Decision"),
-            ("actions", "Next action"),
-        ]
+    """Where a note goes: a section of a step's canvas, or a new milestone, objective or use
+    case. A form without `kind` is a canvas promotion, as boards loaded before kinds sent."""
+
+    kind = forms.ChoiceField(
+        choices=Promotion.Kind.choices,
+        required=False,
+        error_messages={
+            "invalid_choice": "Choose what the note becomes: a canvas entry, a milestone, an "
+            "objective or a use case."
+        },
     )
+    step = forms.IntegerField(min_value=1, required=False)
+    section = forms.ChoiceField(choices=Promotion.Section.choices, required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "kind" in self.errors:
+            return cleaned
+        cleaned["kind"] = cleaned.get("kind") or Promotion.Kind.CANVAS
+        if cleaned["kind"] == Promotion.Kind.CANVAS and not (
+            cleaned.get("step") and cleaned.get("section")
+        ):
+            raise forms.ValidationError(CANVAS_CHOICE)
+        return cleaned
+
+    def problem(self) -> str:
+        """One message for a refused form: the kind's, or the canvas's for its two fields."""
+        if "kind" in self.errors:
+            return self.errors["kind"][0]
+        return CANVAS_CHOICE

@@ -281,7 +281,18 @@ class ChecklistItem(models.Model):
 
 
 class Promotion(models.Model):
-    """A note carried into the journey: which canvas, which section, at which version."""
+    """A note carried into the journey: onto a step's canvas (which section, at which canvas
+    version), or into the champions' tools as a milestone, an objective or a use case.
+
+    `target_label` and `target_url` say where it went as it was named then, so the note can
+    show it without reading the other app's rows; the target links back to the note.
+    """
+
+    class Kind(models.TextChoices):
+        CANVAS = "canvas", "Canvas"
+        MILESTONE = "milestone", "Milestone"
+        OBJECTIVE = "objective", "Objective"
+        USE_CASE = "use_case", "Use case"
 
     class Section(models.TextChoices):
         ASSUMPTION = "assumptions", "Assumption"
@@ -290,15 +301,37 @@ class Promotion(models.Model):
         ACTION = "actions", "Next action"
 
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="promotions")
-    step_number = models.PositiveSmallIntegerField()
-    step_title = models.CharField(max_length=80)
-    section = models.CharField(max_length=20, choices=Section.choices)
-    canvas_version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CANVAS)
+    # The canvas's, milestone's, objective's or use case's id.
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_label = models.CharField(max_length=250, blank=True)
+    target_url = models.CharField(max_length=300, blank=True)
+    # Canvas promotions only.
+    step_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    step_title = models.CharField(max_length=80, blank=True)
+    section = models.CharField(max_length=20, choices=Section.choices, blank=True)
+    canvas_version = models.PositiveIntegerField(null=True, blank=True)
     promoted_by_name = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            # A note becomes one milestone (objective, use case) at most: a second click, or
+            # two facilitators at once, must not make two. Canvas sections may take it again.
+            models.UniqueConstraint(
+                fields=["note", "kind"],
+                condition=~Q(kind="canvas"),
+                name="promotion_once_per_tool",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.note} to step {self.step_number} ({self.section})"
+        return f"{self.note} to {self.summary}"
+
+    @property
+    def summary(self) -> str:
+        """Where the note went, as its note says: "In the journey: step 3, ..., as a risk"."""
+        if self.kind == self.Kind.CANVAS:
+            return f"In the journey: {self.target_label}"
+        return f"{self.get_kind_display()}: {self.target_label}"

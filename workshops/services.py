@@ -12,8 +12,12 @@ from datetime import date, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
+from champions import okr
+from champions import services as champions_services
+from champions.models import SOURCE_LABEL_MAX, Milestone, Objective, UseCase
 from journey import canvas as canvas_content
 from journey.models import JourneyStep
 from journey.services import canvas_save
@@ -641,6 +645,18 @@ def note_mark_done(*, note: Note, done: bool) -> Note:
 
 # --- into the journey ----------------------------------------------------------------------------
 
+# How a note says the canvas section it went to: "as a risk".
+SECTION_PHRASES = {
+    Promotion.Section.ASSUMPTION: "an assumption",
+    Promotion.Section.RISK: "a risk",
+    Promotion.Section.DECISION: "a decision",
+    Promotion.Section.ACTION: "a next action",
+}
+# A note gives a milestone no date: it is due in three months (so the notice says) until a
+# champion changes it.
+MILESTONE_DUE_IN = timedelta(days=91)
+TOOL_KINDS = (Promotion.Kind.MILESTONE, Promotion.Kind.OBJECTIVE, Promotion.Kind.USE_CASE)
+
 
 def _promoted_text(note: Note, workshop: Workshop, limit: int) -> str:
     marker = f" (from workshop note {note.pk}, “{workshop.title}”)"
@@ -681,10 +697,18 @@ def note_promote(*, note: Note, step: JourneyStep, section: str, actor: Actor) -
                 canvas_save(
                     canvas=canvas, content=content, base_version=canvas.version, actor=actor
                 )
+                number, title = step.definition.number, step.definition.title
                 promotion = Promotion.objects.create(
                     note=note,
-                    step_number=step.definition.number,
-                    step_title=step.definition.title,
+                    kind=Promotion.Kind.CANVAS,
+                    target_id=canvas.pk,
+                    target_label=f"step {number}, {title}, as {SECTION_PHRASES[section]}",
+                    target_url=reverse(
+                        "journey:step",
+                        kwargs={"org_slug": workshop.organisation.slug, "number": number},
+                    ),
+                    step_number=number,
+                    step_title=title,
                     section=section,
                     canvas_version=canvas.version,
                     promoted_by_name=actor.display_name[:100],
@@ -696,3 +720,121 @@ def note_promote(*, note: Note, step: JourneyStep, section: str, actor: Actor) -
     raise WorkshopRefused(
         "The canvas kept changing while the note was being added. Try again in a moment."
     )
+
+
+def _title(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _earlier_promotion(note: Note, kind: str) -> Promotion | None:
+    return Promotion.objects.filter(note=note, kind=kind).first()
+
+
+def _already(promotion: Promotion) -> WorkshopRefused:
+    kind = promotion.get_kind_display().lower()
+    return WorkshopRefused(
+        f"This note is already the {kind} “{promotion.target_label}”. Change that one in the "
+        "champions' tools, or write another note for another one."
+    )
+
+
+def _tool_item(
+    kind: str, *, note: Note, organisation: Organisation, actor: Actor, today: date
+) -> tuple[Milestone | Objective | UseCase, str]:
+    """Create the milestone, objective or use case through the champions' own services, with
+    what a note cannot say filled in; returns it and its address."""
+    slug = organisation.slug
+    if kind == Promotion.Kind.MILESTONE:
+        item = champions_services.milestone_create(
+            organisation=organisation,
+            actor=actor,
+            title=_title(note.text, Milestone._meta.get_field("title").max_length),
+            target_date=today + MILESTONE_DUE_IN,
+        )
+        url = reverse("champions:milestones", kwargs={"org_slug": slug})
+        return item, f"{url}#milestone-{item.pk}"
+    if kind == Promotion.Kind.OBJECTIVE:
+        quarter = okr.quarter_of(today)
+        item = champions_services.objective_create(
+            organisation=organisation,
+            actor=actor,
+            title=_title(note.text, Objective._meta.get_field("title").max_length),
+            period_start=quarter.start,
+            period_end=quarter.end,
+        )
+        url = reverse("champions:objective", kwargs={"org_slug": slug, "objective_id": item.pk})
+        return item, url
+    # The note is what someone wants; who and what for are for the champions to add.
+    item = champions_services.use_case_create(
+        organisation=organisation,
+        actor=actor,
+        title=_title(note.text, UseCase._meta.get_field("title").max_length),
+        as_a="",
+        i_want=_title(note.text, UseCase._meta.get_field("i_want").max_length),
+        so_that="",
+    )
+    url = reverse("champions:use_cases", kwargs={"org_slug": slug})
+    return item, f"{url}#use-case-{item.pk}"
+
+
+def note_promote_to_tool(
+    *, note: Note, kind: str, actor: Actor, today: date | None = None
+) -> Promotion:
+    """Make the note a new milestone, objective or use case in the champions' tools, which
+    keeps a link back to the note; the note shows where it went.
+
+    A note becomes each at most once: a second try is refused, naming the first (the unique
+    constraint settles two facilitators clicking at the same moment).
+    """
+    if kind not in TOOL_KINDS:
+        raise ValidationError(
+            "Choose what the note becomes: a milestone, an objective or a use case."
+        )
+    if not note.text.strip():
+        raise ValidationError("An empty note cannot become anything. Write something on it first.")
+    earlier = _earlier_promotion(note, kind)
+    if earlier is not None:
+        raise _already(earlier)
+    activity = note.activity
+    workshop = activity.workshop
+    organisation = workshop.organisation
+    board = reverse(
+        "workshops:board",
+        kwargs={
+            "org_slug": organisation.slug,
+            "workshop_id": workshop.pk,
+            "activity_id": activity.pk,
+        },
+    )
+    try:
+        with transaction.atomic():
+            item, url = _tool_item(
+                kind,
+                note=note,
+                organisation=organisation,
+                actor=actor,
+                today=today or timezone.localdate(),
+            )
+            item.source_label = _title(
+                f"the workshop “{workshop.title}”, note {note.pk}", SOURCE_LABEL_MAX
+            )
+            item.source_url = f"{board}#note-{note.pk}"
+            item.save(update_fields=["source_label", "source_url"])
+            promotion = Promotion.objects.create(
+                note=note,
+                kind=kind,
+                target_id=item.pk,
+                target_label=_title(
+                    item.title, Promotion._meta.get_field("target_label").max_length
+                ),
+                target_url=url,
+                promoted_by_name=actor.display_name[:100],
+            )
+            broadcast.note_changed(note, activity)
+    except IntegrityError:
+        earlier = _earlier_promotion(note, kind)
+        if earlier is None:
+            raise
+        raise _already(earlier) from None
+    return promotion

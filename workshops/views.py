@@ -51,7 +51,7 @@ from .forms import (
     WorkshopForm,
     WorkshopSettingsForm,
 )
-from .models import Activity, ChecklistItem, Cluster, Note, Participant, Workshop
+from .models import Activity, ChecklistItem, Cluster, Note, Participant, Promotion, Workshop
 from .services import WorkshopDetails, WorkshopRefused
 
 PARTICIPANT = GuestTarget(GuestKind.WORKSHOP_PARTICIPANT, "workshop_id")
@@ -1154,7 +1154,16 @@ def note_promote(
     def write(*, note, activity, **_):
         form = PromoteForm(request.POST)
         if not form.is_valid():
-            raise ValidationError("Choose a step and where on its canvas the note goes.")
+            raise ValidationError(form.problem())
+        note.activity = activity
+        kind = form.cleaned_data["kind"]
+        if kind != Promotion.Kind.CANVAS:
+            # Whoever runs workshops may edit the champions' tools today; should that ever
+            # change, promoting must not become a way round it.
+            if not request.actor.can(Action.CHAMPIONS_EDIT):
+                raise PermissionDenied("Only those who edit the champions' tools can add to them.")
+            promotion = services.note_promote_to_tool(note=note, kind=kind, actor=request.actor)
+            return _promoted_notice(promotion), [("replace", note.pk)]
         step = next(
             (
                 s
@@ -1165,15 +1174,21 @@ def note_promote(
         )
         if step is None:
             raise ValidationError("There is no such step in the journey.")
-        note.activity = activity
         promotion = services.note_promote(
             note=note, step=step, section=form.cleaned_data["section"], actor=request.actor
         )
-        section = promotion.get_section_display().lower()
-        notice = f"Added to step {promotion.step_number}, {promotion.step_title}, as {section}."
-        return notice, [("replace", note.pk)]
+        return f"Added to the journey: {promotion.target_label}.", [("replace", note.pk)]
 
     return _note_write(request, workshop_id, activity_id, note_id, write)
+
+
+def _promoted_notice(promotion: Promotion) -> str:
+    named = f"{promotion.get_kind_display()} “{promotion.target_label}”"
+    if promotion.kind == Promotion.Kind.MILESTONE:
+        return f"{named} added, due in three months: change its date on the milestones page."
+    if promotion.kind == Promotion.Kind.OBJECTIVE:
+        return f"{named} added for this quarter: give it key results on its page."
+    return f"{named} added to the use cases, ready to be scored."
 
 
 @require_POST
