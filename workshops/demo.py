@@ -152,6 +152,10 @@ def _finished(demo: Demo) -> None:
     concern = Note.objects.get(activity__workshop=workshop, text__startswith="Domain teams have no")
     step = next(iter(journey_steps(organisation)))
     services.note_promote(note=concern, step=step, section="risks", actor=facilitator)
+    inception = Note.objects.get(activity__workshop=workshop, text__startswith="Book the data")
+    services.note_promote_to_tool(
+        note=inception, kind="milestone", actor=facilitator, today=demo.today
+    )
     Workshop.objects.filter(pk=workshop.pk).update(
         status=Workshop.Status.ENDED, current_activity=workshop.activities.get(key="check_out")
     )
