@@ -8,6 +8,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from champions.models import Milestone, Objective, UseCase
 from journey.selectors import journey_step
@@ -16,6 +17,7 @@ from organisations.roles import Role
 from tests.conftest import HTMX
 from workshops import services
 from workshops.board import channel
+from workshops.demo import FINISHED
 from workshops.models import Activity, Note, Promotion
 from workshops.services import WorkshopRefused
 from workshops.testing import actor_for, join_as_guest, plan_workshop, start
@@ -353,3 +355,12 @@ def test_the_champions_pages_link_back_to_the_note(
         f'From <a href="{_board(note)}#note-{note.pk}">the workshop “Autumn”, note {note.pk}</a>.'
     )
     assert link in response.content.decode()
+
+
+def test_the_demo_makes_an_action_of_the_finished_workshop_a_milestone():
+    call_command("load_demo", verbosity=0)
+
+    promotion = Promotion.objects.get(kind="milestone", note__activity__workshop__title=FINISHED)
+    milestone = Milestone.objects.get(pk=promotion.target_id)
+    assert milestone.title == promotion.note.text
+    assert milestone.source_url.endswith(f"#note-{promotion.note_id}")
