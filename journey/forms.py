@@ -78,12 +78,13 @@ class StatusFields:
         )
 
     @classmethod
-    def initial(cls, step: JourneyStep) -> "StatusFields":
+    def initial(cls, *, number: int, status: str, reason: str, version: int) -> "StatusFields":
+        """A step's fields as saved: its number, status, reason and version."""
         return cls(
-            prefix=f"step{step.definition.number}",
-            status=step.status,
-            reason=step.not_applicable_reason,
-            version=str(step.version),
+            prefix=f"step{number}",
+            status=status,
+            reason=reason,
+            version=str(version),
             reason_errors=[],
             errors=[],
         )

@@ -1,6 +1,6 @@
 """Journey progress figures, from plain step statuses, and steps grouped by phase."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,14 +42,20 @@ def progress(statuses: Iterable[str]) -> Progress:
     )
 
 
-def phases(steps: Iterable[Any]) -> list[dict]:
+def _definition_phase(step: Any) -> tuple[int, str]:
+    return step.definition.phase, step.definition.phase_title
+
+
+def phases(
+    steps: Iterable[Any], *, phase_of: Callable[[Any], tuple[int, str]] = _definition_phase
+) -> list[dict]:
     """Steps in catalogue order grouped by phase: [{"number", "title", "steps"}], as the map
-    and the PDF cover show them. A step needs `.definition.phase` and `.phase_title`."""
+    and the PDF cover show them. `phase_of` gives a step's phase number and title; by default
+    a step needs `.definition.phase` and `.definition.phase_title`."""
     grouped: list[dict] = []
     for step in steps:
-        if not grouped or grouped[-1]["number"] != step.definition.phase:
-            grouped.append(
-                {"number": step.definition.phase, "title": step.definition.phase_title, "steps": []}
-            )
+        number, title = phase_of(step)
+        if not grouped or grouped[-1]["number"] != number:
+            grouped.append({"number": number, "title": title, "steps": []})
         grouped[-1]["steps"].append(step)
     return grouped
