@@ -1,4 +1,6 @@
 from dataclasses import dataclass
+from functools import cache
+from typing import TypedDict
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -32,62 +34,78 @@ class StatusForm(forms.Form):
 STATUS_CHOICES = tuple(JourneyStep.Status.choices)
 
 
-@dataclass
-class StatusFields:
-    """What a status form shows, as plain values: the map has seventeen of these, and building
-    seventeen Django forms (each deep-copies its fields) cost more than the rest of the page."""
+class StatusFields(TypedDict):
+    """What a status form shows, as plain values (a dict: the map has seventeen of these, and
+    a template looks a dict's keys up faster than an object's attributes). Building seventeen
+    Django forms, each deep-copying its fields, cost more than the rest of the page."""
 
     prefix: str
     status: str
     reason: str
     version: str
+    options: str
     reason_errors: list[str]
     errors: list[str]
-    saved: bool = False
-    conflict: bool = False
+    saved: bool
+    conflict: bool
 
-    @property
-    def options(self) -> str:
-        """The status select's options, selected one marked. Joined here (escaped by
-        format_html) rather than looped in the template: 68 loop turns a map."""
-        return format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (value, mark_safe(" selected") if value == self.status else "", label)
-                for value, label in STATUS_CHOICES
-            ),
-        )
 
-    @classmethod
-    def of(cls, form: "StatusForm") -> "StatusFields":
-        def value(name: str) -> str:
-            return str(form[name].value() or "")
+def status_options(status: str) -> str:
+    """The status select's options with `status` selected (none for a value that is not a
+    status), escaped by format_html_join."""
+    return _status_options(status if status in JourneyStep.Status.values else "")
 
-        incomplete = ["The form was incomplete; reload the page and try again."]
-        return cls(
-            prefix=form.prefix,
-            status=value("status"),
-            reason=value("not_applicable_reason"),
-            version=value("version"),
-            reason_errors=list(form.errors.get("not_applicable_reason", [])),
-            errors=list(form.errors.get("status", []))
-            + (incomplete if "version" in form.errors else []),
-            saved=getattr(form, "saved", False),
-            conflict=getattr(form, "conflict", False),
-        )
 
-    @classmethod
-    def initial(cls, *, number: int, status: str, reason: str, version: int) -> "StatusFields":
-        """A step's fields as saved: its number, status, reason and version."""
-        return cls(
-            prefix=f"step{number}",
-            status=status,
-            reason=reason,
-            version=str(version),
-            reason_errors=[],
-            errors=[],
-        )
+@cache
+def _status_options(status: str) -> str:
+    # Four statuses and no selection: five strings, worked out once rather than on each of the
+    # map's seventeen cards. Only known values reach this cache, never what a request sent.
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if value == status else "", label)
+            for value, label in STATUS_CHOICES
+        ),
+    )
+
+
+def status_fields(*, number: int, status: str, reason: str, version: int) -> StatusFields:
+    """A step's status fields as saved: its number, status, reason and version."""
+    return StatusFields(
+        prefix=f"step{number}",
+        status=status,
+        reason=reason,
+        version=str(version),
+        options=status_options(status),
+        reason_errors=[],
+        errors=[],
+        saved=False,
+        conflict=False,
+    )
+
+
+def status_fields_of(form: "StatusForm") -> StatusFields:
+    """The status fields as a bound form has them: what was sent, with its errors, and whether
+    the view marked it saved or in conflict."""
+
+    def value(name: str) -> str:
+        return str(form[name].value() or "")
+
+    incomplete = ["The form was incomplete; reload the page and try again."]
+    status = value("status")
+    return StatusFields(
+        prefix=form.prefix,
+        status=status,
+        reason=value("not_applicable_reason"),
+        version=value("version"),
+        options=status_options(status),
+        reason_errors=list(form.errors.get("not_applicable_reason", [])),
+        errors=list(form.errors.get("status", []))
+        + (incomplete if "version" in form.errors else []),
+        saved=getattr(form, "saved", False),
+        conflict=getattr(form, "conflict", False),
+    )
 
 
 class ExportForm(forms.Form):

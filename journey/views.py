@@ -30,6 +30,8 @@ from .forms import (
     StatusFields,
     StatusForm,
     owner_choices,
+    status_fields,
+    status_fields_of,
 )
 from .models import Canvas, CanvasRevision, JourneyStep, StepDefinition
 from .progress import phases, progress
@@ -137,9 +139,9 @@ def _card_context(
     fields = None
     if can_plan:
         fields = (
-            StatusFields.of(form)
+            status_fields_of(form)
             if form
-            else StatusFields.initial(
+            else status_fields(
                 number=number,
                 status=status,
                 reason=row["not_applicable_reason"],
@@ -197,20 +199,19 @@ def _map_context(request: OrganisationRequest, forms: dict[int, StatusForm] | No
         "can_plan": can_plan,
         "can_export": request.actor.can(Action.CANVAS_EXPORT),
         "presenting": presenting,
-        "export_form": ExportForm(),
     }
 
 
 def _status_context(step: JourneyStep, form: StatusForm | None, *, can_plan: bool) -> dict:
     return {
         "step": step,
-        "status_fields": StatusFields.of(form) if form else _initial_status_fields(step),
+        "status_fields": status_fields_of(form) if form else _initial_status_fields(step),
         "can_plan": can_plan,
     }
 
 
 def _initial_status_fields(step: JourneyStep) -> StatusFields:
-    return StatusFields.initial(
+    return status_fields(
         number=step.number,
         status=step.status,
         reason=step.not_applicable_reason,
