@@ -32,6 +32,7 @@ class StatusForm(forms.Form):
 
 
 STATUS_CHOICES = tuple(JourneyStep.Status.choices)
+STATUS_VALUES = frozenset(JourneyStep.Status.values)
 
 
 class StatusFields(TypedDict):
@@ -53,7 +54,7 @@ class StatusFields(TypedDict):
 def status_options(status: str) -> str:
     """The status select's options with `status` selected (none for a value that is not a
     status), escaped by format_html_join."""
-    return _status_options(status if status in JourneyStep.Status.values else "")
+    return _status_options(status if status in STATUS_VALUES else "")
 
 
 @cache
