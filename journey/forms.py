@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.forms import formset_factory
 from django.http import QueryDict
-from django.utils.html import format_html_join
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 
 from organisations.models import Organisation, User
@@ -36,9 +36,10 @@ STATUS_VALUES = frozenset(JourneyStep.Status.values)
 
 
 class StatusFields(TypedDict):
-    """What a status form shows, as plain values (a dict: the map has seventeen of these, and
-    a template looks a dict's keys up faster than an object's attributes). Building seventeen
-    Django forms, each deep-copying its fields, cost more than the rest of the page."""
+    """What a status form shows, as plain values, its text escaped once (the prefix is used
+    seven times). A dict, because the map has seventeen of these and a template looks a dict's
+    keys up faster than an object's attributes; building seventeen Django forms, each
+    deep-copying its fields, cost more than the rest of the page."""
 
     prefix: str
     status: str
@@ -74,10 +75,10 @@ def _status_options(status: str) -> str:
 def status_fields(*, number: int, status: str, reason: str, version: int) -> StatusFields:
     """A step's status fields as saved: its number, status, reason and version."""
     return StatusFields(
-        prefix=f"step{number}",
+        prefix=escape(f"step{number}"),
         status=status,
-        reason=reason,
-        version=str(version),
+        reason=escape(reason),
+        version=escape(version),
         options=status_options(status),
         reason_errors=[],
         errors=[],
@@ -96,10 +97,10 @@ def status_fields_of(form: "StatusForm") -> StatusFields:
     incomplete = ["The form was incomplete; reload the page and try again."]
     status = value("status")
     return StatusFields(
-        prefix=form.prefix,
+        prefix=escape(form.prefix),
         status=status,
-        reason=value("not_applicable_reason"),
-        version=value("version"),
+        reason=escape(value("not_applicable_reason")),
+        version=escape(value("version")),
         options=status_options(status),
         reason_errors=list(form.errors.get("not_applicable_reason", [])),
         errors=list(form.errors.get("status", []))

@@ -10,10 +10,12 @@ from operator import itemgetter
 
 from django.contrib import messages
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -130,18 +132,18 @@ def _short_date(day: date) -> str:
 def _card_context(
     row: dict, *, today: date, base_url: str, can_plan: bool, form: StatusForm | None = None
 ) -> dict:
-    """A map card from one of journey_map_rows' rows: plain text ready to print, with its links,
-    its status fields (for those who may change them) and how many of its actions are overdue.
-    A step that is done or does not apply has nothing overdue any more.
+    """A map card from one of journey_map_rows' rows, with its links, its status fields (for
+    those who may change them) and how many of its actions are overdue. A step that is done or
+    does not apply has nothing overdue any more.
 
-    Seventeen cards make most of the map's render time, and a template looks a dict's keys up
-    faster than an object's attributes and prints text faster than numbers or dates, so all
-    of it is worked out here: numbers as text, URLs joined rather than reversed, the due date
-    formatted once."""
+    Seventeen cards make most of the map's render time, so the card is worked out here as a
+    dict (a template looks a dict's keys up faster than an object's attributes) of text,
+    escaped once (the template would escape the number and URLs again on each of their
+    uses): numbers as text, URLs joined rather than reversed, the due date written out."""
     number, status = row["definition__number"], row["status"]
     open_step = status not in (JourneyStep.Status.DONE, JourneyStep.Status.NOT_APPLICABLE)
     due = row["due_date"]
-    url = f"{base_url}{number}/"
+    url = escape(f"{base_url}{number}/")
     fields = None
     if can_plan:
         fields = (
@@ -155,21 +157,21 @@ def _card_context(
             )
         )
     return {
-        "number": str(number),
+        "number": escape(number),
         "phase": row["definition__phase"],
         "phase_title": row["definition__phase_title"],
-        "title": row["definition__title"],
+        "title": escape(row["definition__title"]),
         "url": url,
-        "status_url": f"{url}status/",
-        "status": status,
-        "status_label": STATUS_LABELS[status],
-        "reason": row["not_applicable_reason"]
+        "status_url": escape(f"{url}status/"),
+        "status": escape(status),
+        "status_label": escape(STATUS_LABELS[status]),
+        "reason": escape(row["not_applicable_reason"])
         if status == JourneyStep.Status.NOT_APPLICABLE
         else "",
         # As User.__str__ has it.
-        "owner": row["owner__name"] or row["owner__email"] or "—",
-        "due_iso": due.isoformat() if due else "",
-        "due_text": _short_date(due) if due else "",
+        "owner": escape(row["owner__name"] or row["owner__email"] or "—"),
+        "due_iso": escape(due.isoformat()) if due else "",
+        "due_text": escape(_short_date(due)) if due else "",
         "late": open_step and due is not None and due < today,
         "overdue_actions": len(
             canvas_content.overdue_actions({"actions": row["actions"] or []}, today)
@@ -199,13 +201,18 @@ def _map_context(request: OrganisationRequest, forms: dict[int, StatusForm] | No
         )
         for row in rows
     ]
-    return {
+    context = {
         "phases": phases(cards, phase_of=itemgetter("phase", "phase_title")),
         "progress": progress(row["status"] for row in rows),
         "can_plan": can_plan,
         "can_export": request.actor.can(Action.CANVAS_EXPORT),
         "presenting": presenting,
     }
+    if can_plan:
+        # The token the csrf context processor would give, worked out and escaped once rather
+        # than on each of the seventeen forms.
+        context["csrf_token"] = escape(get_token(request))
+    return context
 
 
 def _status_context(step: JourneyStep, form: StatusForm | None, *, can_plan: bool) -> dict:
