@@ -1,9 +1,10 @@
 """In-process page benchmark: how long Django takes to answer the journey's pages, without a
 web server in front, beside /healthz (no database, no templates) as the floor.
 
-Signs in as the demo facilitator with Django's test client and requests each page N times
-after a warm-up, printing the median, 90th percentile and fastest time in milliseconds. The
-target for the map and the step page is under 10 ms (median).
+Signs in with Django's test client as the demo facilitator (who may change statuses: the map
+has a status form on every card) and as the demo executive (who reads only: no forms), and
+requests each page N times after a warm-up, printing the median, 90th percentile and fastest
+time in milliseconds. The target for the map and the step page is under 10 ms (median).
 
 Everything happens in a throwaway directory: a fresh SQLite database and var/ directory,
 deleted afterwards. DATABASE_URL and REDIS_URL are ignored. See bench/README.md.
@@ -20,12 +21,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PATHS = (
-    ("/healthz", "health check (floor)"),
-    ("/o/acme/journey/", "journey map"),
-    ("/o/acme/journey/3/", "step page, canvas to read"),
-    ("/o/acme/journey/3/edit/", "step page, canvas editor"),
-    ("/o/acme/journey/my-actions/", "my actions"),
+EDITOR = "facilitator@acme.example"
+READER = "exec@acme.example"
+PAGES = (
+    (EDITOR, "/healthz", "health check (floor)"),
+    (EDITOR, "/o/acme/journey/", "journey map, editor"),
+    (READER, "/o/acme/journey/", "journey map, read-only"),
+    (EDITOR, "/o/acme/journey/3/", "step page, canvas to read"),
+    (READER, "/o/acme/journey/3/", "step page, read-only"),
+    (EDITOR, "/o/acme/journey/3/edit/", "step page, canvas editor"),
+    (EDITOR, "/o/acme/journey/my-actions/", "my actions"),
 )
 TARGET_MS = 10
 
@@ -67,16 +72,11 @@ def _bench(*, runs: int) -> None:
     call_command("createcachetable", verbosity=0)
     call_command("load_demo", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    client = Client(HTTP_HOST="localhost")
-    response = client.post(
-        "/accounts/login/",
-        {"email": "facilitator@acme.example", "password": "demo-password-2026"},
-    )
-    if response.status_code != 302:
-        raise SystemExit(f"Sign-in failed (HTTP {response.status_code})")
+    clients = {email: _signed_in(Client, email) for email in (EDITOR, READER)}
     # CPU time beside wall time: on a busy machine the wall clock also counts other processes.
-    print(f"{'page':<46} {'median':>7} {'p90':>7} {'fastest':>7} {'cpu med':>7}  ms, {runs} runs")
-    for path, label in PATHS:
+    print(f"{'page':<50} {'median':>7} {'p90':>7} {'fastest':>7} {'cpu med':>7}  ms, {runs} runs")
+    for email, path, label in PAGES:
+        client = clients[email]
         for _ in range(10):
             client.get(path)
         times, cpu = [], []
@@ -91,7 +91,15 @@ def _bench(*, runs: int) -> None:
         median = statistics.median(times)
         p90 = times[int(len(times) * 0.9) - 1]
         row = f"{label} {path}"
-        print(f"{row:<46} {median:7.2f} {p90:7.2f} {times[0]:7.2f} {statistics.median(cpu):7.2f}")
+        print(f"{row:<50} {median:7.2f} {p90:7.2f} {times[0]:7.2f} {statistics.median(cpu):7.2f}")
+
+
+def _signed_in(client_class, email: str):
+    client = client_class(HTTP_HOST="localhost")
+    response = client.post("/accounts/login/", {"email": email, "password": "demo-password-2026"})
+    if response.status_code != 302:
+        raise SystemExit(f"Sign-in as {email} failed (HTTP {response.status_code})")
+    return client
 
 
 if __name__ == "__main__":
