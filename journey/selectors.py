@@ -40,7 +40,7 @@ def journey_steps(organisation: Organisation) -> QuerySet[JourneyStep]:
 
 @cache
 def _map_rows_query() -> QuerySet[JourneyStep]:
-    """Every organisation's map rows, set up once per process: the twelve columns and their
+    """Every organisation's map rows, set up once per process: the eleven columns and their
     joins took longer to set up than the query takes to run. Each use filters it (a clone);
     it is never read itself."""
     return JourneyStep.objects.order_by("definition__number").values(
@@ -54,7 +54,6 @@ def _map_rows_query() -> QuerySet[JourneyStep]:
         "definition__title",
         "owner__name",
         "owner__email",
-        "canvas__id",
         actions=KeyTransform("actions", "canvas__content"),
     )
 
@@ -68,8 +67,7 @@ def journey_map_rows(organisation: Organisation) -> list[dict]:
     One query and a count when nothing is missing; the steps are created first otherwise.
     """
     found = list(_map_rows_query().filter(organisation=organisation))
-    missing_canvas = any(row["canvas__id"] is None for row in found)
-    if missing_canvas or len(found) < StepDefinition.objects.count():
+    if len(found) < StepDefinition.objects.count():
         journey_ensure(organisation)
         found = list(_map_rows_query().filter(organisation=organisation))
     return found
