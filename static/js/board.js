@@ -57,9 +57,123 @@
     }
   });
 
-  // A note added or moved arrives as an append to its zone: drop the copy already on the page
-  // (the same note in its old zone, or this very event delivered twice).
+  // --- a note replaced while someone is working in it ------------------------------------
+  // A note is replaced whole whenever it changes: by the answer to one's own write, by a live
+  // copy of anyone's change (which can arrive before or after that answer), and with the whole
+  // board when a phase change fetches it again. Whoever is in the note keeps their place: the
+  // keyboard focus, an open "Change" menu and what they had typed in it carry over to the new
+  // copy. The carried forms keep the version they were opened at, so a save after someone
+  // else's change is refused as a conflict rather than overwriting it. A note's own write
+  // (the person pressed Move, Save, ...) is finished with: its menu is not carried.
+
+  var writing = []; // requests sent from inside a note: [{xhr, note id}]
+  var carried = {}; // note id -> {node, values, focusId}: open menus about to be replaced
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var note = event.detail.elt.closest ? event.detail.elt.closest("[data-note]") : null;
+    if (note) writing.push({ xhr: event.detail.xhr, note: note.id });
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    writing = writing.filter(function (w) {
+      return w.xhr !== event.detail.xhr;
+    });
+  });
+  function isWriting(noteId) {
+    return writing.some(function (w) {
+      return w.note === noteId;
+    });
+  }
+
+  // Each control of a menu by its form's action (and which of the forms with that action) and
+  // its name; the ids alone would miss the hidden versions.
+  function controls(menu) {
+    var found = {};
+    var seen = {};
+    var forms = menu.querySelectorAll("form");
+    for (var f = 0; f < forms.length; f++) {
+      var action = forms[f].getAttribute("action") || "";
+      seen[action] = (seen[action] || 0) + 1;
+      var elements = forms[f].elements;
+      for (var e = 0; e < elements.length; e++) {
+        if (elements[e].name && elements[e].type !== "submit") {
+          found[action + "|" + seen[action] + "|" + elements[e].name] = elements[e];
+        }
+      }
+    }
+    return found;
+  }
+
+  function noteMenuOf(note) {
+    return note.querySelector("details.note__menu");
+  }
+
+  function rememberOpenMenus() {
+    var menus = document.querySelectorAll("[data-note] > details.note__menu[open]");
+    for (var i = 0; i < menus.length; i++) {
+      var note = menus[i].closest("[data-note]");
+      if (!note.id || isWriting(note.id)) continue;
+      var values = {};
+      var found = controls(menus[i]);
+      Object.keys(found).forEach(function (key) {
+        values[key] = found[key].value;
+      });
+      var active = document.activeElement;
+      carried[note.id] = {
+        node: note,
+        values: values,
+        focusId: active && menus[i].contains(active) && active.id ? active.id : null,
+      };
+    }
+  }
+
+  function carryOpenMenus() {
+    Object.keys(carried).forEach(function (id) {
+      var was = carried[id];
+      var now = document.getElementById(id);
+      if (now === was.node) return; // not replaced (yet)
+      delete carried[id];
+      var menu = now && !isWriting(id) ? noteMenuOf(now) : null;
+      if (!menu) return;
+      menu.open = true;
+      var found = controls(menu);
+      Object.keys(was.values).forEach(function (key) {
+        if (found[key]) found[key].value = was.values[key];
+      });
+      if (was.focusId && focusLost()) {
+        var control = document.getElementById(was.focusId);
+        if (control && menu.contains(control)) control.focus({ preventScroll: true });
+      }
+    });
+  }
+
+  // The keyboard focus, when it was in a note that has just been replaced.
+  var lastFocused = null;
+  var lastFocusedId = null;
+  var lastNoteId = null;
+  document.addEventListener("focusin", function (event) {
+    var note = event.target.closest ? event.target.closest("[data-note]") : null;
+    lastFocused = note ? event.target : null;
+    lastFocusedId = note ? event.target.id || null : null;
+    lastNoteId = note ? note.id : null;
+  });
+
+  function focusLost() {
+    var active = document.activeElement;
+    return !active || active === document.body || !active.isConnected;
+  }
+
+  function restoreFocus() {
+    if (!lastFocused || lastFocused.isConnected || !focusLost()) return;
+    var again = lastFocusedId && document.getElementById(lastFocusedId);
+    if (!again || !again.checkVisibility()) again = lastNoteId && document.getElementById(lastNoteId);
+    if (again) again.focus({ preventScroll: true });
+  }
+
+  document.addEventListener("htmx:beforeSwap", rememberOpenMenus);
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    rememberOpenMenus();
+    // A note added or moved arrives as an append to its zone: drop the copy already on the
+    // page (the same note in its old zone, or this very event delivered twice).
     var fragment = event.detail.fragment;
     if (!fragment || !fragment.querySelectorAll) return;
     var incoming = fragment.querySelectorAll("[data-note][id]");
@@ -70,24 +184,12 @@
     }
   });
 
-  // A note replaced by a live or htmx swap takes the keyboard focus with it: put it back.
-  var focusedNote = null;
-  document.addEventListener("focusin", function (event) {
-    var note = event.target.closest ? event.target.closest("[data-note]") : null;
-    focusedNote = note ? note.id : null;
-  });
-  function refocusNote() {
-    if (!focusedNote) return;
-    var active = document.activeElement;
-    if (active && active !== document.body && document.body.contains(active)) return;
-    var again = document.getElementById(focusedNote);
-    if (again) again.focus();
-  }
-  // A live copy of a note can replace it through an out-of-band swap or a plain one, and the
-  // focus falls to <body> as soon as the old element leaves: check after every kind of swap.
-  ["htmx:oobAfterSwap", "htmx:afterSwap", "htmx:afterSettle"].forEach(function (name) {
-    document.addEventListener(name, refocusNote);
-  });
+  // However a note was replaced (an out-of-band swap, a plain one, the whole board fetched
+  // again), the change shows here once the swap's script has run, before the page repaints.
+  new MutationObserver(function () {
+    carryOpenMenus();
+    restoreFocus();
+  }).observe(document.documentElement, { childList: true, subtree: true });
 
   // --- keyboard shortcuts ------------------------------------------------------------------
 
