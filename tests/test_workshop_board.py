@@ -276,6 +276,48 @@ def test_it_never_silently_overwrites_a_note(kim, activity, facilitator):
     assert "Tidied" in body
     note.refresh_from_db()
     assert note.text == "Tidied"
+    # The board's forms swap nothing themselves: the notice and the note come out of band,
+    # the note at its new version with the menu open and the person's text in the edit box.
+    assert 'id="board-notice" class="board-notice board-notice--problem"' in body
+    assert body.count('hx-swap-oob="true"') == 2
+    assert '<details class="note__menu" open>' in body
+    assert f'name="version" value="{note.version}"' in body
+    assert ">Mine</textarea>" in body
+
+
+def test_a_conflict_without_htmx_keeps_the_text_on_the_page(kim, activity, facilitator):
+    client, _ = kim
+    _add(client, activity, "First")
+    note = activity.notes.get()
+    facilitator.post(
+        _url(activity, f"notes/{note.pk}/"), {"text": "Tidied", "version": note.version}
+    )
+
+    response = client.post(
+        _url(activity, f"notes/{note.pk}/"), {"text": "Mine", "version": note.version}
+    )
+
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "What you wrote, to copy: <q>Mine</q>" in body
+    assert "<!doctype html>" in body
+
+
+def test_a_refusal_under_htmx_shows_its_notice_out_of_band(kim, rob, activity):
+    client, _ = kim
+    _add(rob[0], activity, "Rob's")
+    note = activity.notes.get()
+
+    response = client.post(
+        _url(activity, f"notes/{note.pk}/"), {"text": "Not mine", "version": note.version}, **HTMX
+    )
+
+    assert response.status_code == 400
+    assert response["HX-Reswap"] == "none"
+    body = response.content.decode()
+    assert body.strip().startswith('<div id="board-notice"')
+    assert 'hx-swap-oob="true"' in body
+    assert "only your own notes" in body
 
 
 def test_it_moves_a_note_to_another_zone(kim, activity):
@@ -426,6 +468,11 @@ def test_it_refuses_a_phase_change_made_on_an_old_page(activity, facilitator):
     assert response.status_code == 409
     activity.refresh_from_db()
     assert activity.phase == "reveal"
+    # The phase form swaps the whole board on success; refused, it leaves the board in place
+    # and says why in the notice.
+    assert response["HX-Reswap"] == "none"
+    assert 'id="board-notice"' in response.content.decode()
+    assert "Another facilitator changed this board" in response.content.decode()
 
 
 def test_it_counts_votes_against_the_allowance(kim, rob, activity):

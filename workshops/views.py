@@ -850,18 +850,42 @@ def _problem(
     activity: Activity,
     message: str,
     status: int,
-    **extra,
+    *,
+    typed: str = "",
+    typed_zone: int | None = None,
+    note: Note | None = None,
 ) -> HttpResponse:
-    """A refused board write: under htmx the notice (and what was typed) in place, else the
-    whole board with the notice."""
+    """A refused board write, losing nothing that was typed. Under htmx: the notice out of
+    band (the board's forms swap nothing themselves), and for a note that changed meanwhile
+    its current copy, menu open, with the text the person sent in the edit box. Else the
+    whole board with the notice and what was typed."""
+    context = {"notice": message, "activity": activity, "status_code": status}
     if request.htmx:
-        context = {"notice": message, "activity": activity, **extra}
-        return render(request, f"{PAGE}#notice", context, status=status)
-    context = _board_page_context(request, workshop, activity)
-    context.update({"notice": message, **extra})
-    if extra.get("typed") and not any(zone["may_add"] for zone in context["zones"]):
-        # No form on the page can hold it now: show it with the notice, so nothing is lost.
-        context["typed_orphan"] = extra["typed"]
+        parts = []
+        if note is not None:
+            viewer = _viewer(request, workshop, activity)
+            n = board_view.note_context(
+                note,
+                activity,
+                viewer,
+                oob="true",
+                steps=board_view.step_choices() if viewer.is_facilitator else None,
+            )
+            n["typed"] = typed
+            parts.append(render_to_string(f"{PAGE}#note", {"n": n}, request=request))
+        elif typed and typed_zone is None:
+            # An edit of a note that has gone: its form is going too, keep the text in sight.
+            context["typed_orphan"] = typed
+        parts.insert(0, render_to_string(f"{PAGE}#notice", {**context, "oob": True}))
+        response = HttpResponse("".join(parts), status=status)
+        # Some forms swap the whole board on success; a refusal leaves it where it is.
+        response["HX-Reswap"] = "none"
+        return response
+    context.update(_board_page_context(request, workshop, activity))
+    context.update({"notice": message, "typed": typed, "typed_zone": typed_zone})
+    if typed and (typed_zone is None or not any(zone["may_add"] for zone in context["zones"])):
+        # No form on the page holds it now: show it with the notice, so nothing is lost.
+        context["typed_orphan"] = typed
     return render(request, PAGE, context, status=status)
 
 
@@ -983,9 +1007,10 @@ def _note_write(request, workshop_id, activity_id, note_id, write) -> HttpRespon
                 f"Someone changed this note a moment ago; it now reads “{current.text}”. "
                 "Nothing was changed: yours is kept below, send it again to replace theirs."
             )
-        return _problem(
-            request, workshop, activity, message, 409, typed=request.POST.get("text", "")
-        )
+        typed = request.POST.get("text", "") if "text" in request.POST else ""
+        if current is not None:
+            current.activity = activity
+        return _problem(request, workshop, activity, message, 409, typed=typed, note=current)
     except WorkshopRefused as refused:
         return _problem(request, workshop, activity, refused.message, 400)
     except ValidationError as error:
