@@ -255,6 +255,11 @@ class UseCaseForm(forms.Form):
         self.fields["bet"].error_messages["invalid_choice"] = OTHER_ORGANISATION
 
 
+class UseCaseEditForm(VersionMixin, UseCaseForm):
+    """The same rules as a new use case: one made from a workshop note is completed here with
+    who wants it and what for."""
+
+
 class ScoreForm(forms.Form):
     def __init__(self, *args, use_case: UseCase, **kwargs) -> None:
         kwargs.setdefault("prefix", f"uc{use_case.pk}")

@@ -362,6 +362,30 @@ def check_in_add(
 # Use cases
 
 
+# Text a use case keeps, with the longest each may be (the model's columns; the forms say so
+# by the field, this keeps PostgreSQL and SQLite alike when a caller forgets).
+_USE_CASE_TEXT = ("title", "as_a", "i_want", "so_that", "intended_value", "how_measured")
+
+
+def _use_case_values(*, organisation_id: int, bet: LvtNode | None, **text: str) -> dict:
+    """The fields to write, stripped; ValueError for a bet elsewhere or text that does not fit.
+
+    Who wants it and what for may be empty (a workshop note gives only what is wanted); its
+    name and what is wanted may not.
+    """
+    if bet is not None and (bet.organisation_id != organisation_id or bet.tier != lvt.BET):
+        raise ValueError("A use case serves a bet of this organisation's tree.")
+    values = {name: text[name].strip() for name in _USE_CASE_TEXT}
+    for name in ("title", "i_want"):
+        if not values[name]:
+            raise ValueError(f"A use case needs its {name}.")
+    for name, value in values.items():
+        limit = UseCase._meta.get_field(name).max_length
+        if limit is not None and len(value) > limit:
+            raise ValueError(f"A use case's {name} is at most {limit} characters.")
+    return {**values, "bet": bet}
+
+
 def use_case_create(
     *,
     organisation: Organisation,
@@ -374,17 +398,53 @@ def use_case_create(
     how_measured: str = "",
     bet: LvtNode | None = None,
 ) -> UseCase:
-    if bet is not None and (bet.organisation_id != organisation.pk or bet.tier != lvt.BET):
-        raise ValueError("A use case serves a bet of this organisation's tree.")
     return UseCase.objects.create(
         organisation=organisation,
-        title=title.strip(),
-        as_a=as_a.strip(),
-        i_want=i_want.strip(),
-        so_that=so_that.strip(),
-        intended_value=intended_value.strip(),
-        how_measured=how_measured.strip(),
+        **_use_case_values(
+            organisation_id=organisation.pk,
+            bet=bet,
+            title=title,
+            as_a=as_a,
+            i_want=i_want,
+            so_that=so_that,
+            intended_value=intended_value,
+            how_measured=how_measured,
+        ),
+    )
+
+
+def use_case_update(
+    *,
+    use_case: UseCase,
+    actor: Actor,
+    base_version: int,
+    title: str,
+    as_a: str,
+    i_want: str,
+    so_that: str,
+    intended_value: str,
+    how_measured: str,
+    bet: LvtNode | None,
+) -> UseCase:
+    """Complete or correct a use case; its scores stay (they rate the idea, not its wording).
+
+    Raises Conflict holding the use case as saved meanwhile when it is past `base_version`.
+    """
+    values = _use_case_values(
+        organisation_id=use_case.organisation_id,
         bet=bet,
+        title=title,
+        as_a=as_a,
+        i_want=i_want,
+        so_that=so_that,
+        intended_value=intended_value,
+        how_measured=how_measured,
+    )
+    return versioned_update(
+        use_case,
+        base_version=base_version,
+        reload=UseCase.objects.select_related("bet"),
+        **values,
     )
 
 
