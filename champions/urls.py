@@ -23,6 +23,7 @@ urlpatterns = [
     path("use-cases/", views.use_case_list, name="use_cases"),
     path("use-cases/add/", views.use_case_add, name="use_case_add"),
     path("use-cases/<int:use_case_id>/score/", views.use_case_score, name="use_case_score"),
+    path("use-cases/<int:use_case_id>/edit/", views.use_case_edit, name="use_case_edit"),
     path("tree/", views.tree, name="tree"),
     path("tree/add/", views.tree_add, name="tree_add"),
     path("tree/<int:node_id>/", views.tree_edit, name="tree_edit"),

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kernel.charts import line_plotly, line_svg
 from organisations.access import OrganisationRequest, organisation_view
@@ -34,9 +34,10 @@ from .forms import (
     RoiMeasureForm,
     RoiMeasurementForm,
     ScoreForm,
+    UseCaseEditForm,
     UseCaseForm,
 )
-from .models import KeyResult, LvtNode, Milestone, Objective, RoiMeasure
+from .models import KeyResult, LvtNode, Milestone, Objective, RoiMeasure, UseCase
 from .services import Conflict
 
 # --- access helpers: every lookup scoped to the request's organisation --------------------
@@ -541,6 +542,69 @@ def use_case_score(request: OrganisationRequest, use_case_id: int) -> HttpRespon
         context = _use_cases_context(request, bound=form)
         return render(request, "champions/use_cases.html", context, status=status)
     messages.success(request, f"Your scores for “{use_case.title}” are saved.")
+    return redirect(_url(request, "use_cases") + f"#use-case-{use_case.pk}")
+
+
+def _use_case_edit_form(request: OrganisationRequest, use_case: UseCase, data=None):
+    return UseCaseEditForm(
+        data,
+        organisation=request.organisation,
+        initial={
+            "title": use_case.title,
+            "as_a": use_case.as_a,
+            "i_want": use_case.i_want,
+            "so_that": use_case.so_that,
+            "intended_value": use_case.intended_value,
+            "how_measured": use_case.how_measured,
+            "bet": use_case.bet_id,
+            "version": use_case.version,
+        },
+    )
+
+
+def _use_case_edit_response(
+    request: OrganisationRequest,
+    use_case: UseCase,
+    form: UseCaseEditForm,
+    status: int = 200,
+    **context,
+) -> HttpResponse:
+    """The edit page, or under htmx only its form (the swap target), with `context` in it."""
+    context = {"use_case": use_case, "form": form, **context}
+    template = "champions/use_case_edit.html"
+    if request.htmx and request.method == "POST":
+        template += "#edit-form"
+    return render(request, template, context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@organisation_view(Action.CHAMPIONS_EDIT)
+def use_case_edit(request: OrganisationRequest, use_case_id: int) -> HttpResponse:
+    use_case = _get(selectors.use_case_get, request, use_case_id=use_case_id)
+    if request.method == "GET":
+        return _use_case_edit_response(request, use_case, _use_case_edit_form(request, use_case))
+    form = _use_case_edit_form(request, use_case, request.POST)
+    if not form.is_valid():
+        return _use_case_edit_response(request, use_case, form, 400)
+    data = dict(form.cleaned_data)
+    try:
+        use_case = services.use_case_update(
+            use_case=use_case, actor=request.actor, base_version=data.pop("version"), **data
+        )
+    except Conflict as conflict:
+        theirs = conflict.current
+        # What the person typed stays, now based on the version saved meanwhile, so saving
+        # again keeps theirs over it on purpose rather than clashing once more.
+        typed = request.POST.copy()
+        typed["version"] = str(theirs.version)
+        form = _use_case_edit_form(request, theirs, typed)
+        form.is_valid()
+        return _use_case_edit_response(request, theirs, form, 409, theirs=theirs)
+    if request.htmx:
+        return _use_case_edit_response(
+            request, use_case, _use_case_edit_form(request, use_case), saved=True
+        )
+    messages.success(request, f"“{use_case.title}” saved.")
     return redirect(_url(request, "use_cases") + f"#use-case-{use_case.pk}")
 
 

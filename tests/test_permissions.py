@@ -254,6 +254,12 @@ ACCESS_CASES = [
             ("curve", {}),
         ]
     ],
+    Case(
+        "champions:use_case_edit",
+        "GET",
+        Action.CHAMPIONS_EDIT,
+        kwargs=_champion({"use_case_id": "use_case"}),
+    ),
     # Empty forms: the roles allowed get their 400 with messages, the others 403.
     *[
         Case(f"champions:{name}", "POST", Action.CHAMPIONS_EDIT, kwargs=_champion(ids))
@@ -267,6 +273,7 @@ ACCESS_CASES = [
             ("key_result_edit", {"key_result_id": "key_result"}),
             ("use_case_add", {}),
             ("use_case_score", {"use_case_id": "use_case"}),
+            ("use_case_edit", {"use_case_id": "use_case"}),
             ("tree_add", {}),
             ("tree_edit", {"node_id": "bet"}),
             ("roi_measure_add", {}),
