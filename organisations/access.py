@@ -102,14 +102,36 @@ def guest_session_add(request: HttpRequest, grant: GuestGrant) -> None:
     request.session[SESSION_GRANTS] = [grant.pk, *ids][:SESSION_GRANTS_MAX]
 
 
+def request_memberships(request: HttpRequest) -> list[Membership]:
+    """The signed-in person's memberships with their organisations, by organisation name.
+
+    One query, made once per request and kept on it: `resolve` picks the membership for the
+    URL's organisation from these, and the organisation switcher in base.html lists them
+    (organisations.context_processors). Kept for this request and this person only: signing in
+    or out during the request reads them again.
+    """
+    user = request.user
+    person = user.pk if user.is_authenticated else None
+    kept = getattr(request, "_memberships", None)
+    if kept is not None and kept[0] == person:
+        return kept[1]
+    memberships = []
+    if person is not None:
+        memberships = list(
+            Membership.objects.select_related("organisation")
+            .filter(user=user)
+            .order_by("organisation__name")
+        )
+        # The person is the one already signed in: no second copy of them from a join.
+        for membership in memberships:
+            membership.user = user
+    request._memberships = (person, memberships)  # type: ignore[attr-defined]
+    return memberships
+
+
 def _membership(request: HttpRequest, org_slug: str) -> Membership | None:
-    if not request.user.is_authenticated:
-        return None
-    return (
-        Membership.objects.select_related("organisation", "user")
-        .filter(organisation__slug=org_slug, user=request.user)
-        .first()
-    )
+    # Slugs compare as the database compares them (exactly, case and all).
+    return next((m for m in request_memberships(request) if m.organisation.slug == org_slug), None)
 
 
 def _target_id(target: GuestTarget | None, kwargs: dict) -> int | None:
