@@ -7,15 +7,18 @@ A viewer belongs to "all" and to their own audience; the stream delivers events 
 the later, more specific fragment is the one that stays on their page.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from journey.models import StepDefinition
+from kernel import live
 
 from . import rules, selectors
 from .models import Activity, Cluster, Note, Participant, Workshop, Zone
@@ -42,6 +45,8 @@ class Viewer:
     # A fragment for a whole audience carries no CSRF field: htmx sends the header from <body>.
     broadcast: bool = False
     my_votes: dict[int, int] = field(default_factory=dict)
+    # For a page: the request's CSRF token, put into the notes shared between viewers.
+    csrf_token: str = ""
 
     @property
     def participant_id(self) -> int | None:
@@ -131,6 +136,81 @@ def note_context(
     }
 
 
+# --- notes as most people see them, rendered once per state of the board ----------------------
+# A phase change makes every open page fetch its board again: 200 people at once, each with a
+# few notes of their own among hundreds they did not write. A note someone neither wrote nor
+# voted on looks the same to everyone of their kind, so each worker renders it once per state
+# of the board and shares the HTML; only the CSRF token differs, and goes in per page. The
+# state is the board's live sequence number (every change to a board publishes an event)
+# plus what the notes' look depends on, so a change anywhere starts a fresh set.
+
+PAGE = "workshops/board.html"
+SHARED_CSRF = "sharedcsrftokenplaceholder"
+_SHARED_BOARDS = 32
+_shared: OrderedDict[int, tuple[tuple, dict[tuple, tuple[bool, SafeString]]]] = OrderedDict()
+
+
+def _shared_notes(activity: Activity, state: tuple) -> dict[tuple, tuple[bool, SafeString]]:
+    entry = _shared.get(activity.pk)
+    if entry is None or entry[0] != state:
+        entry = (state, {})
+        _shared[activity.pk] = entry
+        while len(_shared) > _SHARED_BOARDS:
+            _shared.popitem(last=False)
+    else:
+        _shared.move_to_end(activity.pk)
+    return entry[1]
+
+
+def _board_state(
+    activity: Activity, viewer: Viewer, seq: int, zones: list[Zone], clusters: list[Cluster]
+) -> tuple | None:
+    """What a shared note's look depends on besides the note, or None when this viewer's
+    notes are their own to render (facilitators, and fragments sent live)."""
+    if viewer.is_facilitator or viewer.broadcast:
+        return None
+    workshop = activity.workshop
+    return (
+        seq,
+        workshop.pk,
+        workshop.organisation.slug,
+        viewer.participant is None,
+        viewer.can_contribute,
+        activity.phase,
+        activity.private_writing,
+        activity.votes_revealed,
+        activity.votes_per_person,
+        workshop.status,
+        workshop.names_shown,
+        tuple((z.pk, z.name) for z in zones),
+        tuple((c.pk, c.name) for c in clusters),
+    )
+
+
+def _note_key(note: Note) -> tuple:
+    cluster = note.cluster.name if note.cluster_id else ""
+    promotions = tuple(p.pk for p in note.promotions.all())
+    votes = getattr(note, "vote_count", None)
+    return (note.pk, note.version, note.zone_id, note.colour, note.text, cluster, votes, promotions)
+
+
+def _shared_note(
+    note: Note, activity: Activity, viewer: Viewer, shared: dict, **lists
+) -> dict | None:
+    """A shared note's context for the zone partial ({"html": ..., "visible": ...}), or None
+    when this viewer sees the note as only they do (wrote it, voted on it)."""
+    if _is_author(note, viewer) or viewer.my_votes.get(note.pk):
+        return None
+    key = _note_key(note)
+    found = shared.get(key)
+    if found is None:
+        n = note_context(note, activity, viewer, **lists)
+        html = render_to_string(f"{PAGE}#note", {"n": n, "csrf_token": SHARED_CSRF})
+        found = shared[key] = (n["visible"], SafeString(html))
+    visible, html = found
+    return {"visible": visible, "html": SafeString(html.replace(SHARED_CSRF, viewer.csrf_token))}
+
+
 def zone_context(
     zone: Zone,
     notes: list[Note],
@@ -140,9 +220,12 @@ def zone_context(
     zones: list[Zone] | None = None,
     clusters: list[Cluster] | None = None,
     steps: list[tuple[int, str]] | None = None,
+    shared: dict | None = None,
 ) -> dict:
+    lists = {"zones": zones, "clusters": clusters, "steps": steps}
     shown = [
-        note_context(n, activity, viewer, zones=zones, clusters=clusters, steps=steps)
+        (shared is not None and _shared_note(n, activity, viewer, shared, **lists))
+        or note_context(n, activity, viewer, **lists)
         for n in notes
     ]
     visible = [c for c in shown if c["visible"]]
@@ -226,7 +309,10 @@ def votes_left(activity: Activity, viewer: Viewer) -> int | None:
 
 
 def board_context(activity: Activity, viewer: Viewer) -> dict:
-    """The whole board for one viewer: zones with their notes, groups, phase and timer."""
+    """The whole board for one viewer: zones with their notes, groups, phase and timer, and
+    `after`, the live sequence number it is as new as (read first: a change made while the
+    board is read is then sent again, never missed)."""
+    after = live.latest_seq(channel(activity))
     notes = selectors.board_notes(activity)
     by_zone: dict[int, list[Note]] = {}
     for note in notes:
@@ -234,6 +320,8 @@ def board_context(activity: Activity, viewer: Viewer) -> dict:
     all_zones = selectors.board_zones(activity)
     clusters = selectors.board_clusters(activity)
     steps = step_choices() if viewer.is_facilitator else []
+    state = _board_state(activity, viewer, after, all_zones, clusters)
+    shared = _shared_notes(activity, state) if state is not None else None
     zones = [
         zone_context(
             zone,
@@ -243,6 +331,7 @@ def board_context(activity: Activity, viewer: Viewer) -> dict:
             zones=all_zones,
             clusters=clusters,
             steps=steps,
+            shared=shared,
         )
         for zone in all_zones
     ]
@@ -254,4 +343,5 @@ def board_context(activity: Activity, viewer: Viewer) -> dict:
         "clusters": clusters_context(activity, clusters, viewer),
         "phase": phase_context(activity, viewer, votes_left(activity, viewer)),
         "timer": timer_context(activity),
+        "after": after,
     }

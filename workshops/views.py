@@ -7,6 +7,7 @@ import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -108,6 +109,7 @@ def _viewer(
         is_facilitator=_is_facilitator(request),
         can_contribute=request.actor.can(Action.BOARD_CONTRIBUTE),
         my_votes=selectors.my_votes(activity=activity, participant=participant),
+        csrf_token=get_token(request),
     )
 
 
@@ -786,13 +788,11 @@ def _board_page_context(
     request: OrganisationRequest, workshop: Workshop, activity: Activity
 ) -> dict:
     viewer = _viewer(request, workshop, activity)
-    channel = board_view.channel(activity)
     context = board_view.board_context(activity, viewer)
     context.update(
         {
             "base_template": _base_template(request),
             "activities": list(workshop.activities.all()),
-            "after": live.latest_seq(channel),
             "is_guest": request.actor.is_guest,
             "note_form": NoteForm(),
             "steps": list(journey_steps(request.organisation)) if viewer.is_facilitator else [],
