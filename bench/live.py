@@ -16,7 +16,10 @@ Phases:
     separate process calling kernel.live.publish against the same database; every client
     notes when each note reaches it;
  6. report: latency from posting to receipt (p50/p95/max over every receipt), receipts of
-    receipts expected, server CPU and memory, errors.
+    receipts expected, server CPU and memory, errors;
+ 7. a phase change: the facilitator moves the board on (a separate process calling the
+    service), every page gets the reset event and fetches its board again, as live.js does;
+    reported as the time from the change to each participant's fresh board.
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ def role_setup() -> None:
                 "code": workshop.join_code,
                 "zone": activity.zones.order_by("pk").first().pk,
                 "channel": board.channel(activity),
+                "activity": activity.pk,
             }
         )
     )
@@ -112,6 +116,21 @@ def role_publish(channel: str, count: int, rate: float) -> None:
             time.sleep(delay)
         with transaction.atomic():
             live.publish(channel, data=f"<li id='n{n}'>bench n={n} t={time.time():.6f}</li>")
+
+
+def role_phase(activity_id: int) -> None:
+    """Move the board to its next phase as a facilitator would, and print when."""
+    import django
+
+    django.setup()
+    from workshops import services
+    from workshops.models import Activity
+
+    activity = Activity.objects.get(pk=activity_id)
+    phase = {"write": "reveal"}.get(activity.phase, "write")
+    services.phase_set(activity=activity, phase=phase, base_version=activity.version)
+    # Committed: from here on every stream may carry the reset.
+    print(json.dumps({"at": time.time()}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,6 +252,7 @@ class Participant:
     received: dict[int, float] = field(default_factory=dict)  # note -> latency in seconds
     duplicates: int = 0
     resets: int = 0
+    refetched: float | None = None  # when the board fetched after the phase change came
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     error: str = ""
 
@@ -261,6 +281,24 @@ async def join(http: Http, code: str, person: Participant) -> None:
     if page.status != 200 or not found:
         raise RuntimeError(f"board page answered {page.status} without a stream link")
     person.after = int(found.group(1))
+
+
+PHASE_CHANGE: dict[str, float] = {}
+REFETCHES: list[asyncio.Task] = []
+
+
+async def refetch(http: Http, person: Participant) -> None:
+    """What live.js does on a reset: fetch the board again."""
+    try:
+        page = await http.request("GET", person.board, source=person.source, cookies=person.cookies)
+    except (ConnectionError, OSError, asyncio.IncompleteReadError) as exc:
+        person.error = f"board fetch after the phase change failed: {exc!r}"
+        return
+    if page.status == 200:
+        # When; the time of the change itself is known once its process has said so.
+        person.refetched = time.time()
+    else:
+        person.error = f"board fetch after the phase change answered {page.status}"
 
 
 async def follow(http: Http, person: Participant, opening: asyncio.Semaphore) -> None:
@@ -296,7 +334,10 @@ async def follow(http: Http, person: Participant, opening: asyncio.Semaphore) ->
             *blocks, buffer = buffer.split(b"\n\n")
             for block in blocks:
                 if b"event: reset" in block:
-                    person.resets += 1
+                    if "at" in PHASE_CHANGE:
+                        REFETCHES.append(asyncio.create_task(refetch(http, person)))
+                    else:
+                        person.resets += 1
                 # A fragment may show a note's text twice (the note and its edit form).
                 for n, sent_at in {int(m[1]): float(m[2]) for m in MARK.finditer(block)}.items():
                     if n in person.received:
@@ -485,6 +526,27 @@ async def bench(args, env: dict[str, str], master: int, setup: dict) -> int:
         if all(len(p.received) >= len(sent) for p in people):
             break
         await asyncio.sleep(0.25)
+
+    # A phase change: every page fetches its whole board again (bounded).
+    cpu_before, phase_started = cpu_seconds(pids), time.monotonic()
+    PHASE_CHANGE["at"] = time.time()
+    changer = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--role", "phase", "--activity", str(setup["activity"]),
+        env=env, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await changer.communicate()
+    if changer.returncode == 0:
+        PHASE_CHANGE["at"] = json.loads(out)["at"]
+    else:
+        post_errors.append(f"phase change exited {changer.returncode}")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not all(p.refetched is not None for p in people):
+        await asyncio.sleep(0.1)
+    await asyncio.gather(*REFETCHES, return_exceptions=True)
+    phase_cpu = cpu_seconds(pids) - cpu_before
+    phase_elapsed = time.monotonic() - phase_started
+    refetched = [p.refetched - PHASE_CHANGE["at"] for p in people if p.refetched is not None]
+
     for task in followers:
         task.cancel()
     await asyncio.gather(*followers, return_exceptions=True)
@@ -492,7 +554,8 @@ async def bench(args, env: dict[str, str], master: int, setup: dict) -> int:
     latencies = [lat for p in people for n, lat in p.received.items() if n in sent]
     expected = len(sent) * len(people)
     delivered = sum(1 for p in people for n in p.received if n in sent)
-    stream_errors = [p.error for p in people if p.error]
+    stream_errors = [p.error for p in people if p.error and "phase change" not in p.error]
+    refetch_errors = [p.error for p in people if "phase change" in p.error]
     ms = 1000
     failed = sorted(set(post_errors))[:3]
     resets = sum(p.resets for p in people)
@@ -517,9 +580,20 @@ async def bench(args, env: dict[str, str], master: int, setup: dict) -> int:
         f"({idle * ms / len(people):.2f} ms of CPU per second each), RSS {idle_rss:.0f} MB",
         f"/healthz (wrk -t2 -c16) with the streams open: {health}",
         f"stream errors: {len(stream_errors)} {stream_errors[:3]}",
+        f"phase change: {len(refetched)} of {len(people)} boards fetched again; from the "
+        f"change to a fresh board p50 {percentile(refetched, 0.5) * ms:.0f} ms, "
+        f"p95 {percentile(refetched, 0.95) * ms:.0f} ms, "
+        f"max {max(refetched, default=float('nan')) * ms:.0f} ms; "
+        f"server CPU {phase_cpu:.1f} s over {phase_elapsed:.1f} s; "
+        f"errors {len(refetch_errors)} {refetch_errors[:2]}",
     ]
     print("\n" + "\n".join(lines))
-    ok = delivered == expected and not post_errors and not stream_errors
+    ok = (
+        delivered == expected
+        and not post_errors
+        and not stream_errors
+        and len(refetched) == len(people)
+    )
     return 0 if ok else 1
 
 
@@ -633,7 +707,7 @@ def psql(url: str, sql: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--role", choices=["bench", "setup", "publish"], default="bench")
+    parser.add_argument("--role", choices=["bench", "setup", "publish", "phase"], default="bench")
     parser.add_argument(
         "--db", choices=["sqlite", "postgres"], default=os.environ.get("BENCH_LIVE_DB", "sqlite")
     )
@@ -668,6 +742,7 @@ def main() -> int:
     )
     parser.add_argument("--channel")
     parser.add_argument("--count", type=int)
+    parser.add_argument("--activity", type=int)
     args = parser.parse_args()
     if args.clients > 15 * 250:
         parser.error("at most 3750 clients (15 per loopback address)")
@@ -676,6 +751,9 @@ def main() -> int:
         return 0
     if args.role == "publish":
         role_publish(args.channel, args.count, args.rate)
+        return 0
+    if args.role == "phase":
+        role_phase(args.activity)
         return 0
     return run(args)
 
