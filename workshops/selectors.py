@@ -70,7 +70,7 @@ def participant_of(*, workshop: Workshop, actor: Actor) -> Participant | None:
 def board_notes(activity: Activity) -> list[Note]:
     return list(
         Note.objects.filter(activity=activity)
-        .select_related("zone", "cluster", "author")
+        .select_related("zone", "cluster")
         .annotate(vote_count=Count("votes"))
         .prefetch_related("promotions")
         .order_by("zone__order", "cluster_id", "created_at", "pk")
