@@ -1,5 +1,6 @@
 """In-process page benchmark: how long Django takes to answer the journey's pages, without a
-web server in front, beside /healthz (no database, no templates) as the floor.
+web server in front, beside /healthz (no database, no templates) and what every organisation
+page pays before its own content: the access check alone, and base.html around nothing.
 
 Signs in with Django's test client as the demo facilitator (who may change statuses: the map
 has a status form on every card) and as the demo executive (who reads only: no forms), and
@@ -25,6 +26,8 @@ EDITOR = "facilitator@acme.example"
 READER = "exec@acme.example"
 PAGES = (
     (EDITOR, "/healthz", "health check (floor)"),
+    (EDITOR, "/o/acme/bench/nothing/", "access check only"),
+    (EDITOR, "/o/acme/bench/base/", "base.html, no content"),
     (EDITOR, "/o/acme/journey/", "journey map, editor"),
     (READER, "/o/acme/journey/", "journey map, read-only"),
     (EDITOR, "/o/acme/journey/3/", "step page, canvas to read"),
@@ -64,6 +67,7 @@ def _bench(*, runs: int) -> None:
     import django
 
     django.setup()
+    _add_floor_pages()
 
     from django.core.management import call_command
     from django.test import Client
@@ -92,6 +96,38 @@ def _bench(*, runs: int) -> None:
         p90 = times[int(len(times) * 0.9) - 1]
         row = f"{label} {path}"
         print(f"{row:<50} {median:7.2f} {p90:7.2f} {times[0]:7.2f} {statistics.median(cpu):7.2f}")
+
+
+def _add_floor_pages() -> None:
+    """Two organisation pages with no content of their own, beside the app's URLs (only here)."""
+    import types
+
+    from django.conf import settings
+    from django.http import HttpResponse
+    from django.template import engines
+    from django.urls import path
+
+    from config.urls import urlpatterns
+    from organisations.access import organisation_view
+    from organisations.roles import Action
+
+    base_only = engines["django"].from_string('{% extends "base.html" %}')
+
+    @organisation_view(Action.JOURNEY_VIEW)
+    def nothing(request):
+        return HttpResponse("")
+
+    @organisation_view(Action.JOURNEY_VIEW)
+    def base(request):
+        return HttpResponse(base_only.render({}, request))
+
+    urls = types.ModuleType("bench_urls")
+    urls.urlpatterns = [
+        *urlpatterns,
+        path("o/<slug:org_slug>/bench/nothing/", nothing),
+        path("o/<slug:org_slug>/bench/base/", base),
+    ]
+    settings.ROOT_URLCONF = urls
 
 
 def _signed_in(client_class, email: str):
