@@ -14,7 +14,8 @@
 //   after a failed connection the extension opens a new EventSource, which gets ?after=.
 //   The server jitters the browser's retry delay and each stream's lifetime, and this file
 //   jitters its own polling, so a room of browsers does not come back in one instant.
-// - A "reset" event (too far behind) re-fetches data-live-reset and swaps it over the
+// - A "reset" event (too far behind, or published by the app with a notice to show while
+//   it loads) re-fetches data-live-reset and swaps it over the
 //   element (outerHTML; data-live-reset-target and data-live-reset-swap change that). The
 //   fresh fragment carries a fresh ?after=, so nothing between the two is lost. Without
 //   data-live-reset, the page reloads.
@@ -86,7 +87,13 @@
     source.addEventListener("message", remember);
     source.addEventListener("reset", function (event) {
       source.close();
-      reset(streamElement(path), path);
+      var elt = streamElement(path);
+      // A reset published by the app carries a notice: show it at once, since fetching a
+      // large board again, with a room full of people doing the same, can take a moment.
+      if (elt && event.data && event.data.charAt(0) === "<") {
+        htmx.swap(elt, event.data, { swapStyle: "none" });
+      }
+      reset(elt, path);
     });
     return source;
   };
