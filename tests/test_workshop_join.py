@@ -232,3 +232,21 @@ def test_it_does_not_count_opening_a_valid_link_against_an_address(workshop):
     statuses = {client.get(f"/join/{workshop.join_code}/").status_code for _ in range(30)}
 
     assert statuses == {200}
+
+
+def test_an_arrival_tells_facilitators_with_the_phase_bar_not_a_whole_board(organisation, members):
+    from kernel.models import LiveEvent
+    from workshops.board import FACILITATORS, channel
+
+    workshop = plan_workshop(organisation, by=members[Role.FACILITATOR], admit_by_facilitator=True)
+    activity = start(workshop)
+    seen = LiveEvent.objects.filter(channel__name=channel(activity)).count()
+
+    join_as_guest(workshop, "Kim")
+
+    sent = list(LiveEvent.objects.filter(channel__name=channel(activity)).order_by("seq")[seen:])
+    assert [(e.event, e.audience) for e in sent] == [("message", FACILITATORS)]
+    assert 'id="phasebar"' in sent[0].data
+    assert 'hx-swap-oob="true"' in sent[0].data
+    assert "1 person is waiting to be let in" in sent[0].data
+    assert "csrfmiddlewaretoken" not in sent[0].data

@@ -170,4 +170,7 @@ def waiting_changed(workshop: Workshop) -> None:
     activity = workshop.current_activity
     if activity is not None:
         activity.workshop = workshop
-        board_reset(activity, FACILITATORS)
+        # Only the phase bar shows who waits: a whole board fetched again per arrival would
+        # cost a facilitator's page a second each with 200 people coming in.
+        p = {**board.phase_context(activity, board.FACILITATOR_AUDIENCE), "oob": True}
+        _publish(activity, _render("phasebar", {"p": p}), FACILITATORS)
