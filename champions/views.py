@@ -9,7 +9,7 @@ the partial it swaps.
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -65,6 +65,14 @@ def _vary(response: HttpResponse) -> HttpResponse:
 
 def _chart(chart) -> dict:
     return {"svg": line_svg(chart), "figure": line_plotly(chart), "id": f"chart-{chart.key}"}
+
+
+def _on_their_version(form, theirs) -> QueryDict:
+    """What the person typed, now based on the version saved meanwhile, so saving it again
+    keeps theirs over it on purpose rather than clashing once more."""
+    typed = form.data.copy()
+    typed[form.add_prefix("version")] = str(theirs.version)
+    return typed
 
 
 # --- champion's home --------------------------------------------------------------------------
@@ -195,7 +203,10 @@ def milestone_edit(request: OrganisationRequest, milestone_id: int) -> HttpRespo
         except Conflict as conflict:
             milestone = conflict.current
             status = 409
-            form.conflict = True
+            form = _milestone_edit_form(request, milestone, _on_their_version(form, milestone))
+            form.is_valid()
+            form.milestone_id = milestone.pk
+            form.theirs = milestone
     if status != 200:
         if request.htmx:
             milestone.form = form
@@ -314,7 +325,7 @@ def _key_result_card(
     if can_edit:
         card["check_in_form"] = forms.get("check_in_form") or CheckInForm(key_result=key_result)
         card["edit_form"] = forms.get("edit_form") or _key_result_edit_form(key_result)
-    card.update({k: v for k, v in forms.items() if k in ("saved", "conflict")})
+    card.update({k: v for k, v in forms.items() if k in ("saved", "theirs")})
     return card
 
 
@@ -393,8 +404,11 @@ def objective_edit(request: OrganisationRequest, objective_id: int) -> HttpRespo
             services.objective_update(
                 objective=objective, actor=request.actor, base_version=data.pop("version"), **data
             )
-        except Conflict:
-            form.conflict = True
+        except Conflict as conflict:
+            theirs = conflict.current
+            form = _objective_edit_form(request, theirs, _on_their_version(form, theirs))
+            form.is_valid()
+            form.theirs = theirs
             status = 409
         else:
             messages.success(request, "Objective changed.")
@@ -467,15 +481,11 @@ def key_result_edit(request: OrganisationRequest, key_result_id: int) -> HttpRes
         services.key_result_update(
             key_result=key_result, actor=request.actor, base_version=data.pop("version"), **data
         )
-    except Conflict:
-        return _key_result_response(
-            request,
-            key_result,
-            409,
-            edit_form=form,
-            conflict="Someone changed this key result meanwhile; yours is still in the form. "
-            "Reload to see theirs, or save again to keep yours.",
-        )
+    except Conflict as conflict:
+        theirs = conflict.current
+        form = _key_result_edit_form(theirs, _on_their_version(form, theirs))
+        form.is_valid()
+        return _key_result_response(request, key_result, 409, edit_form=form, theirs=theirs)
     if not request.htmx:
         messages.success(request, "Key result changed; its earlier version is kept below.")
     return _key_result_response(request, key_result, 200, saved="Key result changed.")
@@ -593,11 +603,7 @@ def use_case_edit(request: OrganisationRequest, use_case_id: int) -> HttpRespons
         )
     except Conflict as conflict:
         theirs = conflict.current
-        # What the person typed stays, now based on the version saved meanwhile, so saving
-        # again keeps theirs over it on purpose rather than clashing once more.
-        typed = request.POST.copy()
-        typed["version"] = str(theirs.version)
-        form = _use_case_edit_form(request, theirs, typed)
+        form = _use_case_edit_form(request, theirs, _on_their_version(form, theirs))
         form.is_valid()
         return _use_case_edit_response(request, theirs, form, 409, theirs=theirs)
     if request.htmx:

@@ -257,7 +257,7 @@ def test_it_keeps_what_was_typed_when_a_milestone_changed_meanwhile(ids, client)
     response = client.post(url("milestone_edit", milestone.pk), data, **HTMX)
 
     assert response.status_code == 409
-    assert "Someone changed this milestone meanwhile" in response.content.decode()
+    assert "Someone saved this milestone while you were editing" in response.content.decode()
     assert 'value="My new title"' in response.content.decode()
 
 
@@ -612,7 +612,7 @@ def test_it_keeps_what_was_typed_when_a_key_result_changed_meanwhile(ids, client
 
     body = response.content.decode()
     assert response.status_code == 409
-    assert "Someone changed this key result meanwhile" in body
+    assert "Someone saved this key result while you were editing" in body
     assert 'value="My better title"' in body
     assert not KeyResultRevision.objects.exists()
 
