@@ -696,8 +696,19 @@ def tree_edit(request: OrganisationRequest, node_id: int) -> HttpResponse:
         except lvt.InvalidTree as error:
             form.add_error("parent", str(error))
             status = 400
-        except Conflict:
-            form.add_error(None, "Someone changed this node meanwhile; yours is still in the form.")
+        except Conflict as clash:
+            theirs = clash.current
+            if theirs is not None:
+                # Yours stays in the form, now on their version: saving again is a choice.
+                form = LvtNodeEditForm(_on_their_version(form, theirs), node=theirs)
+                form.is_valid()
+                message = (
+                    f"Someone saved this node meanwhile, as “{theirs.title}”. Nothing of yours "
+                    "was saved: it is still in the form. Save again to put it over theirs."
+                )
+            else:
+                message = "Someone removed this node meanwhile. Nothing was saved."
+            form.add_error(None, message)
             status = 409
     else:
         status = 400

@@ -236,3 +236,46 @@ def test_a_key_result_changed_meanwhile_shows_both_and_saves_mine_on_the_next_su
         3,
     )
     assert KeyResultRevision.objects.count() == 2
+
+
+# --- value tree nodes -------------------------------------------------------------------------
+
+
+@BOTH
+def test_a_stale_node_save_keeps_mine_on_their_version_and_saves_again(ids, client, headers):
+    from champions.models import LvtNode
+
+    bet = LvtNode.objects.get(pk=ids["bet"])
+    stale = bet.version
+    services.lvt_node_update(
+        node=bet,
+        actor=None,
+        base_version=stale,
+        title="Their bet",
+        measures=bet.measures,
+        status=bet.status,
+        parent=bet.parent,
+    )
+    mine = {
+        f"node{bet.pk}-{key}": value
+        for key, value in {
+            "title": "My bet",
+            "measures": "Mine",
+            "status": bet.status,
+            "parent": bet.parent_id,
+            "version": stale,
+        }.items()
+    }
+
+    response = client.post(url("tree_edit", bet.pk), mine, **headers)
+
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Someone saved this node meanwhile, as “Their bet”" in body
+    again = _form_data(body, url("tree_edit", bet.pk))
+    assert again[f"node{bet.pk}-title"] == "My bet"
+    assert again[f"node{bet.pk}-version"] == str(stale + 1)
+    saved = client.post(url("tree_edit", bet.pk), again, **headers)
+    assert saved.status_code in (200, 302)
+    bet.refresh_from_db()
+    assert (bet.title, bet.version) == ("My bet", stale + 2)
