@@ -25,3 +25,16 @@ if BEHIND_PROXY:
 # HSTS preload is a commitment to browsers' built-in lists that an operator must opt into with
 # SECURE_HSTS_PRELOAD=1; it is not a default a self-hosted app can make for its users.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# On PostgreSQL, each worker borrows connections from a bounded pool. Under ASGI every request
+# runs its sync code on a thread of its own, so a phase change that makes 200 pages fetch
+# their board at once would otherwise open 200 connections and meet PostgreSQL's limit of 100
+# ("too many clients"). With the pool a request waits its turn for a connection instead
+# (up to DB_POOL_TIMEOUT seconds). Keep workers x DB_POOL_MAX under the server's limit.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (required with a pool)
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {  # noqa: F405
+        "min_size": 1,
+        "max_size": env_int("DB_POOL_MAX", 20),
+        "timeout": env_int("DB_POOL_TIMEOUT", 20),
+    }
