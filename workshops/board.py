@@ -113,6 +113,7 @@ def note_context(
         "note": note,
         "activity": activity,
         "workshop": workshop,
+        "promotions": _promotions(note),
         "visible": visible,
         "is_author": is_author,
         "author_shown": workshop.names_shown and note.author_name,
@@ -187,9 +188,14 @@ def _board_state(
     )
 
 
+def _promotions(note: Note) -> list:
+    found = getattr(note, "promotion_list", None)
+    return found if found is not None else list(note.promotions.all())
+
+
 def _note_key(note: Note) -> tuple:
     cluster = note.cluster.name if note.cluster_id else ""
-    promotions = tuple(p.pk for p in note.promotions.all())
+    promotions = tuple(p.pk for p in _promotions(note))
     votes = getattr(note, "vote_count", None)
     return (note.pk, note.version, note.zone_id, note.colour, note.text, cluster, votes, promotions)
 
@@ -209,6 +215,12 @@ def _shared_note(
         found = shared[key] = (n["visible"], SafeString(html))
     visible, html = found
     return {"visible": visible, "html": SafeString(html.replace(SHARED_CSRF, viewer.csrf_token))}
+
+
+def _note_html(n: dict, viewer: Viewer) -> str:
+    if "html" in n:
+        return n["html"]
+    return render_to_string(f"{PAGE}#note", {"n": n, "csrf_token": viewer.csrf_token or None})
 
 
 def zone_context(
@@ -233,6 +245,8 @@ def zone_context(
         "zone": zone,
         "activity": activity,
         "notes": visible,
+        # Joined here rather than looped over in the template: a board has hundreds of notes.
+        "notes_html": SafeString("".join(_note_html(c, viewer) for c in visible)),
         "written": len(notes),
         "private": activity.private_writing and activity.phase == rules.WRITE,
         "may_add": _may(rules.ADD, activity, viewer, is_author=True),
@@ -313,7 +327,7 @@ def board_context(activity: Activity, viewer: Viewer) -> dict:
     `after`, the live sequence number it is as new as (read first: a change made while the
     board is read is then sent again, never missed)."""
     after = live.latest_seq(channel(activity))
-    notes = selectors.board_notes(activity)
+    notes = selectors.board_notes_shown(activity)
     by_zone: dict[int, list[Note]] = {}
     for note in notes:
         by_zone.setdefault(note.zone_id, []).append(note)
