@@ -53,6 +53,11 @@
     if (event.detail.successful) {
       var input = form.querySelector("textarea");
       form.reset();
+      if (input && !input.isConnected && input.id) {
+        // The board came again while the note was on its way: empty the new box instead.
+        input = document.getElementById(input.id);
+        if (input) input.value = "";
+      }
       if (input) input.focus();
     }
   });
@@ -107,7 +112,13 @@
     return note.querySelector("details.note__menu");
   }
 
+  var typedNotes = {}; // new-note box id -> {node, value}: text not yet sent
+
   function rememberOpenMenus() {
+    var boxes = document.querySelectorAll("#board [data-note-input]");
+    for (var b = 0; b < boxes.length; b++) {
+      if (boxes[b].id && boxes[b].value) typedNotes[boxes[b].id] = { node: boxes[b], value: boxes[b].value };
+    }
     var menus = document.querySelectorAll("[data-note] > details.note__menu[open]");
     for (var i = 0; i < menus.length; i++) {
       var note = menus[i].closest("[data-note]");
@@ -127,6 +138,13 @@
   }
 
   function carryOpenMenus() {
+    // A new note being written when the whole board came again (a phase change) stays.
+    Object.keys(typedNotes).forEach(function (id) {
+      var was = typedNotes[id];
+      var now = document.getElementById(id);
+      if (now && now !== was.node && !now.value) now.value = was.value;
+    });
+    typedNotes = {};
     Object.keys(carried).forEach(function (id) {
       var was = carried[id];
       var now = document.getElementById(id);
@@ -144,16 +162,20 @@
         if (control && menu.contains(control)) control.focus({ preventScroll: true });
       }
     });
+    // What was not replaced by this swap is remembered again before the next one.
+    carried = {};
   }
 
-  // The keyboard focus, when it was in a note that has just been replaced.
+  // The keyboard focus, when it was on the board (a note, a new note's box, a control) and
+  // what held it has just been replaced: the same element of the new copy, else its note.
   var lastFocused = null;
   var lastFocusedId = null;
   var lastNoteId = null;
   document.addEventListener("focusin", function (event) {
-    var note = event.target.closest ? event.target.closest("[data-note]") : null;
-    lastFocused = note ? event.target : null;
-    lastFocusedId = note ? event.target.id || null : null;
+    var onBoard = event.target.closest ? event.target.closest("#board") : null;
+    var note = onBoard ? event.target.closest("[data-note]") : null;
+    lastFocused = onBoard ? event.target : null;
+    lastFocusedId = onBoard ? event.target.id || null : null;
     lastNoteId = note ? note.id : null;
   });
 
@@ -165,7 +187,9 @@
   function restoreFocus() {
     if (!lastFocused || lastFocused.isConnected || !focusLost()) return;
     var again = lastFocusedId && document.getElementById(lastFocusedId);
-    if (!again || !again.checkVisibility()) again = lastNoteId && document.getElementById(lastNoteId);
+    if (!again || !again.checkVisibility()) {
+      again = lastNoteId && document.getElementById(lastNoteId);
+    }
     if (again) again.focus({ preventScroll: true });
   }
 

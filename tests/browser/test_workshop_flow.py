@@ -331,6 +331,35 @@ def test_it_keeps_what_a_participant_types_when_the_note_changes_under_them(demo
     assert note.text == "My better words"
 
 
+def test_a_new_note_being_typed_survives_the_board_coming_again(demo, new_context):
+    from django.db import transaction
+
+    from organisations.models import Organisation, User
+    from workshops import broadcast
+    from workshops.testing import plan_workshop, start
+
+    organisation = Organisation.objects.get(slug="acme")
+    workshop = plan_workshop(
+        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Again"
+    )
+    activity = start(workshop)
+    page = _join(new_context, workshop.join_code, "Tess Typer")
+    page.keyboard.press("n")
+    page.keyboard.type("Half a thought")
+
+    # A phase change, a reveal or a new group makes every page fetch its board again.
+    page.evaluate("() => { window.boardBefore = document.getElementById('board'); }")
+    with transaction.atomic():
+        broadcast.board_reset(activity)
+    page.wait_for_function(
+        "() => document.getElementById('board') !== window.boardBefore", timeout=LIVE_TIMEOUT_MS
+    )
+
+    box = page.get_by_label("New note in Hopes")
+    expect(box).to_have_value("Half a thought")
+    expect(box).to_be_focused()
+
+
 def test_it_counts_the_timer_down_in_the_page(demo, new_context):
     from organisations.models import Organisation, User
     from workshops import services
