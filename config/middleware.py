@@ -1,6 +1,9 @@
+import logging
 from collections.abc import Callable
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 
 from kernel.throttle import Throttled, throttled_response
 from organisations.access import SESSION_GRANTS
@@ -104,3 +107,33 @@ class ThrottledMiddleware:
         if isinstance(exception, Throttled):
             return throttled_response(request, exception)
         return None
+
+
+logger = logging.getLogger(__name__)
+
+# The database's own words when it cannot serve a request in time: SQLite's write lock held
+# past the 20 s timeout, PostgreSQL (or the pool) out of connections.
+BUSY_DATABASE = ("database is locked", "too many clients", "couldn't get a connection")
+
+
+class BusyDatabaseMiddleware:
+    """A database too busy to answer in time is a 503 saying so, with `Retry-After`, not a
+    500: nothing was saved, and trying again shortly will work. Other database errors still
+    reach the error handler and the logs as they are."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError):
+            return None
+        if not any(words in str(exception) for words in BUSY_DATABASE):
+            return None
+        logger.warning("Database busy, answered 503: %s %s", request.method, request.path)
+        # Written without the database (no context processors): it is the thing that is busy.
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
+        return response

@@ -27,6 +27,7 @@
     if (status === 403) toast("Your role does not allow this change.");
     else if (status === 404) toast("That item no longer exists. Reload the page.");
     else if (status === 429) toast("Too many requests. Wait a moment and try again.");
+    else if (status === 503) toast("The server is busy for a moment. Nothing was saved: try again in a few seconds.");
     else toast("Something went wrong (" + status + "). Your changes were not saved.");
   });
 
