@@ -16,7 +16,7 @@ from . import board, selectors
 from .board import ALL, FACILITATORS, Viewer, participant_audience
 from .models import Activity, Note, Participant, Workshop, Zone
 
-PAGE = "workshops/board.html"
+PAGE = board.PAGE
 
 
 def _render(partial: str, context: dict) -> str:

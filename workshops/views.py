@@ -56,7 +56,7 @@ from .models import Activity, ChecklistItem, Cluster, Note, Participant, Promoti
 from .services import WorkshopDetails, WorkshopRefused
 
 PARTICIPANT = GuestTarget(GuestKind.WORKSHOP_PARTICIPANT, "workshop_id")
-PAGE = "workshops/board.html"
+PAGE = board_view.PAGE
 
 # Guessing codes: a few wrong ones per address, and few attempts per code from anywhere.
 JOIN_BY_ADDRESS = Throttle("workshop-join-ip", limit=20, window=600)
