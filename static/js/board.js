@@ -75,8 +75,10 @@
   var carried = {}; // note id -> {node, values, focusId}: open menus about to be replaced
 
   document.addEventListener("htmx:beforeRequest", function (event) {
-    var note = event.detail.elt.closest ? event.detail.elt.closest("[data-note]") : null;
+    var elt = event.detail.elt;
+    var note = elt.closest ? elt.closest("[data-note]") : null;
     if (note) writing.push({ xhr: event.detail.xhr, note: note.id });
+    else if (elt.tagName === "FORM") writing.push({ xhr: event.detail.xhr, form: elt });
   });
   document.addEventListener("htmx:afterRequest", function (event) {
     writing = writing.filter(function (w) {
@@ -89,12 +91,12 @@
     });
   }
 
-  // Each control of a menu by its form's action (and which of the forms with that action) and
+  // Each control of a menu (or of one form) by its form's action (and which of the forms with that action) and
   // its name; the ids alone would miss the hidden versions.
   function controls(menu) {
     var found = {};
     var seen = {};
-    var forms = menu.querySelectorAll("form");
+    var forms = menu.tagName === "FORM" ? [menu] : menu.querySelectorAll("form");
     for (var f = 0; f < forms.length; f++) {
       var action = forms[f].getAttribute("action") || "";
       seen[action] = (seen[action] || 0) + 1;
@@ -114,7 +116,76 @@
 
   var typedNotes = {}; // new-note box id -> {node, value}: text not yet sent
 
+  // The board's own forms (a facilitator's phase, timer, ...): one whose choice was changed but
+  // not sent keeps it, with the version it was made at, when the board comes again.
+  var changedForms = {}; // form key -> {node, values}
+
+  function changed(control) {
+    if (control.type === "hidden" || control.type === "submit") return false;
+    if (control.tagName === "SELECT") {
+      for (var o = 0; o < control.options.length; o++) {
+        if (control.options[o].selected !== control.options[o].defaultSelected) return true;
+      }
+      return false;
+    }
+    if (control.type === "checkbox" || control.type === "radio") {
+      return control.checked !== control.defaultChecked;
+    }
+    return control.value !== control.defaultValue;
+  }
+
+  function boardForms() {
+    var found = {};
+    var forms = document.querySelectorAll("#board form");
+    for (var f = 0; f < forms.length; f++) {
+      if (forms[f].closest("[data-note]") || forms[f].querySelector("[data-note-input]")) continue;
+      var action = forms[f].getAttribute("action") || "";
+      var key = action;
+      for (var n = 2; found[key]; n++) key = action + "|" + n;
+      found[key] = forms[f];
+    }
+    return found;
+  }
+
+  function rememberChangedForms() {
+    var forms = boardForms();
+    Object.keys(forms).forEach(function (key) {
+      var elements = Array.prototype.slice.call(forms[key].elements);
+      if (!elements.some(changed)) return;
+      // Sent: what it chose is now the board's (or refused, with a notice saying so).
+      var sent = writing.some(function (w) {
+        return w.form === forms[key];
+      });
+      if (sent) return;
+      changedForms[key] = { node: forms[key], values: controls(forms[key]) };
+      Object.keys(changedForms[key].values).forEach(function (name) {
+        var control = changedForms[key].values[name];
+        changedForms[key].values[name] =
+          control.type === "checkbox" || control.type === "radio" ? control.checked : control.value;
+      });
+    });
+  }
+
+  function carryChangedForms() {
+    if (!Object.keys(changedForms).length) return;
+    var forms = boardForms();
+    Object.keys(changedForms).forEach(function (key) {
+      var was = changedForms[key];
+      var now = forms[key];
+      if (!now || now === was.node) return; // not replaced (yet)
+      var found = controls(now);
+      Object.keys(was.values).forEach(function (name) {
+        var control = found[name];
+        if (!control) return;
+        if (control.type === "checkbox" || control.type === "radio") control.checked = was.values[name];
+        else control.value = was.values[name];
+      });
+    });
+    changedForms = {};
+  }
+
   function rememberOpenMenus() {
+    rememberChangedForms();
     var boxes = document.querySelectorAll("#board [data-note-input]");
     for (var b = 0; b < boxes.length; b++) {
       if (boxes[b].id && boxes[b].value) typedNotes[boxes[b].id] = { node: boxes[b], value: boxes[b].value };
@@ -138,6 +209,7 @@
   }
 
   function carryOpenMenus() {
+    carryChangedForms();
     // A new note being written when the whole board came again (a phase change) stays.
     Object.keys(typedNotes).forEach(function (id) {
       var was = typedNotes[id];

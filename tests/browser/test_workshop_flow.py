@@ -380,3 +380,54 @@ def test_it_counts_the_timer_down_in_the_page(demo, new_context):
     first = clock.inner_text()
     expect(clock).not_to_have_text(first, timeout=3_000)
     assert CONSOLE_ERRORS == []
+
+
+def test_a_facilitators_unsent_phase_choice_survives_the_board_coming_again(demo, page):
+    from django.db import transaction
+
+    from organisations.models import Organisation, User
+    from workshops import services
+    from workshops.models import Activity
+    from workshops.testing import plan_workshop, start
+
+    organisation = Organisation.objects.get(slug="acme")
+    workshop = plan_workshop(
+        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Choose"
+    )
+    activity = start(workshop)
+    login(page, "facilitator@acme.example", PASSWORD)
+    from workshops.views import _board_url
+
+    page.goto(_board_url(workshop, activity))
+    page.get_by_label("Phase", exact=True).select_option(label="Group")
+
+    def board_comes_again(change) -> None:
+        page.evaluate("() => { window.boardBefore = document.getElementById('board'); }")
+        with transaction.atomic():
+            change()
+        page.wait_for_function(
+            "() => document.getElementById('board') !== window.boardBefore",
+            timeout=LIVE_TIMEOUT_MS,
+        )
+
+    # Showing the votes (from another tab) fetches the board again: the choice stays, and
+    # sending it changes the phase.
+    board_comes_again(lambda: services.votes_reveal(activity=activity))
+    expect(page.get_by_label("Phase", exact=True)).to_have_value("group")
+    page.get_by_role("button", name="Change phase").click()
+    expect(page.locator(".phasebar__phase--current")).to_have_text("Group")
+    expect(page.get_by_label("Phase", exact=True)).to_have_value("group")
+
+    # Another facilitator moves the board on before this one sends their next choice: the
+    # choice stays, and sending it is refused rather than undoing theirs.
+    page.get_by_label("Phase", exact=True).select_option(label="Discuss")
+    activity = Activity.objects.get(pk=activity.pk)
+    board_comes_again(
+        lambda: services.phase_set(activity=activity, phase="vote", base_version=activity.version)
+    )
+    expect(page.locator(".phasebar__phase--current")).to_have_text("Vote")
+    expect(page.get_by_label("Phase", exact=True)).to_have_value("discuss")
+    page.get_by_role("button", name="Change phase").click()
+    expect(page.locator("#board-notice")).to_contain_text("Another facilitator changed")
+    assert Activity.objects.get(pk=activity.pk).phase == "vote"
+    assert_accessible(page)
