@@ -6,8 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.forms import formset_factory
+from django.forms.utils import pretty_name
 from django.http import QueryDict
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from organisations.models import Organisation, User
@@ -200,7 +201,10 @@ class LinkForm(forms.Form):
         return cleaned
 
 
+@cache
 def _item_form(columns: tuple[tuple[str, str], ...]) -> type[forms.Form]:
+    # One class per set of columns in the process: a form class and its formset class take
+    # longer to make than the form itself.
     fields = {
         key: forms.CharField(max_length=canvas.CELL_MAX, required=False, label=label)
         for key, label in columns
@@ -208,25 +212,125 @@ def _item_form(columns: tuple[tuple[str, str], ...]) -> type[forms.Form]:
     return type("ItemForm", (forms.Form,), fields)
 
 
-class SectionsForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for section in canvas.TEXT_SECTIONS:
-            self.fields[section.key] = forms.CharField(
+SectionsForm = type(
+    "SectionsForm",
+    (forms.Form,),
+    {
+        "version": forms.IntegerField(widget=forms.HiddenInput),
+        **{
+            section.key: forms.CharField(
                 label=section.label,
                 help_text=section.prompt,
                 required=False,
                 max_length=canvas.TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
+            for section in canvas.TEXT_SECTIONS
+        },
+    },
+)
 
 
+@cache
 def _formset(form: type[forms.Form]):
     return formset_factory(
         form, extra=1, max_num=canvas.ROWS_MAX, validate_max=True, absolute_max=canvas.ROWS_MAX
     )
+
+
+# What the canvas editor's template writes out, as plain values with their text escaped once.
+# A canvas has up to 150 inputs besides its five text sections: reading each through a bound
+# field (and building a form per row just to show what was saved) took longer than the rest of
+# the page, so these are worked out from the submitted data or the saved rows directly, and the
+# forms are built only to validate a submission.
+
+
+class EditorSection(TypedDict):
+    """One text section: a labelled textarea with its prompt."""
+
+    name: str
+    id: str
+    label: str
+    prompt: str
+    value: str
+    errors: list[str]
+
+
+class EditorCell(TypedDict):
+    """One input of a list's row; `attrs` are the column's own (maxlength, autocomplete...)."""
+
+    name: str
+    id: str
+    label: str
+    type: str
+    attrs: str
+    value: str
+    errors: list[str]
+    focus: bool
+
+
+class EditorRow(TypedDict):
+    number: str
+    invalid: bool
+    cells: list[EditorCell]
+
+
+class EditorList(TypedDict):
+    """One list (next actions, links, the step's own): its formset's management fields as
+    (name, value) pairs (an empty value is left out, as Django's hidden input does), the
+    errors about the list as a whole, the column labels and the rows."""
+
+    name: str
+    title: str
+    management: list[tuple[str, str]]
+    errors: list[str]
+    labels: list[str]
+    rows: list[EditorRow]
+
+
+class EditorFields(TypedDict):
+    """The whole editor. `items` is None for a step without a list of its own (always
+    present: a template would take a missing "items" key for the dict's items method)."""
+
+    version: str
+    sections: list[EditorSection]
+    actions: EditorList
+    links: EditorList
+    items: EditorList | None
+
+
+@dataclass(frozen=True)
+class _Column:
+    key: str
+    label: str
+    type: str
+    attrs: str
+
+
+@cache
+def _columns(form: type[forms.Form]) -> tuple[_Column, ...]:
+    """How each of a row form's fields is written out: label, input type and attributes."""
+    columns = []
+    for key, field in form.base_fields.items():
+        max_length = getattr(field, "max_length", None)
+        if key == "owner":
+            hints = mark_safe(' list="owner-choices" autocomplete="off"')
+        elif isinstance(field, forms.URLField):
+            hints = mark_safe(' inputmode="url" autocomplete="url"')
+        else:
+            hints = mark_safe(' autocomplete="off"')
+        attrs = format_html(' maxlength="{}"{}', max_length, hints) if max_length else hints
+        label = pretty_name(key) if field.label is None else field.label
+        kind = "date" if isinstance(field, forms.DateField) else "text"
+        columns.append(_Column(key, escape(label), kind, attrs))
+    return tuple(columns)
+
+
+def _text(value) -> str:
+    return escape("" if value is None else value)
+
+
+MANAGEMENT_KEYS = ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
 
 
 @dataclass(frozen=True)
@@ -354,6 +458,88 @@ class CanvasEditor:
 
     # The list a blank row was just added to, so the page can move focus into that row.
     added_row = ""
+
+    def fields(self) -> EditorFields:
+        """Everything the editor shows, as plain values: what was submitted (with its errors)
+        when the form is bound, the saved canvas otherwise."""
+        sections = self.sections
+        if sections.is_bound:
+            values, errors = sections.data, sections.errors
+        else:
+            values, errors = sections.initial, {}
+        return EditorFields(
+            version=_text(values.get("version")),
+            sections=[
+                EditorSection(
+                    name=section.key,
+                    id=f"id_{section.key}",
+                    label=escape(section.label),
+                    prompt=escape(section.prompt),
+                    value=_text(values.get(section.key)),
+                    errors=list(errors.get(section.key, [])),
+                )
+                for section in canvas.TEXT_SECTIONS
+            ],
+            actions=self._list_fields("actions"),
+            links=self._list_fields("links"),
+            items=self._list_fields("items") if "items" in self.formsets else None,
+        )
+
+    def _list_fields(self, name: str) -> EditorList:
+        formset = self.formsets[name]
+        columns = _columns(formset.form)
+        prefix = formset.prefix
+        if formset.is_bound:
+            data = formset.data
+            management = [
+                (f"{prefix}-{key}", data.get(f"{prefix}-{key}")) for key in MANAGEMENT_KEYS
+            ]
+            rows = [(form.data, f"{form.prefix}-", form.errors) for form in formset.forms]
+            list_errors = list(formset.non_form_errors())
+        else:
+            counts = (
+                formset.total_form_count(),
+                formset.initial_form_count(),
+                formset.min_num,
+                formset.max_num,
+            )
+            management = [
+                (f"{prefix}-{k}", v) for k, v in zip(MANAGEMENT_KEYS, counts, strict=True)
+            ]
+            initial = formset.initial or []
+            rows = [
+                (initial[i] if i < len(initial) else {}, "", {})
+                for i in range(formset.total_form_count())
+            ]
+            list_errors = []
+        focus_row = len(rows) - 1 if self.added_row == name else -1
+        return EditorList(
+            name=name,
+            title=escape(self.shape.labels[name]),
+            management=[(key, _text(value)) for key, value in management],
+            errors=list_errors,
+            labels=[column.label for column in columns],
+            rows=[
+                EditorRow(
+                    number=str(index + 1),
+                    invalid=bool(row_errors),
+                    cells=[
+                        EditorCell(
+                            name=escape(f"{prefix}-{index}-{column.key}"),
+                            id=escape(f"id_{prefix}-{index}-{column.key}"),
+                            label=column.label,
+                            type=column.type,
+                            attrs=column.attrs,
+                            value=_text(values.get(f"{data_prefix}{column.key}")),
+                            errors=list(row_errors.get(column.key, [])),
+                            focus=index == focus_row and position == 0,
+                        )
+                        for position, column in enumerate(columns)
+                    ],
+                )
+                for index, (values, data_prefix, row_errors) in enumerate(rows)
+            ],
+        )
 
     def errors_count(self) -> int:
         count = len(self.sections.errors)

@@ -251,6 +251,8 @@ def _canvas_context(
         "filled": shape.filled_count(content),
         "can_edit": request.actor.can(Action.CANVAS_EDIT),
         "editor": editor,
+        "editor_fields": editor.fields() if editor else None,
+        "text_max": canvas_content.TEXT_MAX,
         "text_sections": canvas_content.TEXT_SECTIONS,
         "item_columns": shape.item_columns,
         **state,
