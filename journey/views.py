@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import escape
+from django.utils.html import escape, linebreaks
+from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -31,6 +32,7 @@ from .forms import (
     PlanForm,
     StatusFields,
     StatusForm,
+    is_web_link,
     owner_choices,
     status_fields,
     status_fields_of,
@@ -127,6 +129,58 @@ def _short_date(day: date) -> str:
     """`day` as the date filter's "j M Y" writes it (18 Oct 2026), in the active language,
     without the filter's format parser, which took longer than the rest of a card."""
     return f"{day.day} {MONTHS_3[day.month].title()} {day.year:04d}"
+
+
+def _canvas_view(shape: canvas_content.Shape, content: dict) -> dict:
+    """A normalised canvas as journey/includes/canvas_view.html shows it, its text escaped
+    once: each text section's paragraphs, the step's own list as rows of (column label,
+    value), next actions with their due date written out, and links with the address they
+    may point to ("" for one that is shown as text). The template's filters (a lookup per
+    cell, the date filter's format parser) took longer than the rest of the read view."""
+    actions = []
+    for row in content["actions"]:
+        due = canvas_content.action_due(row)
+        actions.append(
+            {
+                "action": escape(row["action"]),
+                "owner": escape(row["owner"] or "—"),
+                "due": escape(row["due"]),
+                "due_text": escape(_short_date(due) if due else row["due"]),
+            }
+        )
+    labels = [escape(label) for _, label in shape.item_columns]
+    return {
+        "sections": [
+            {
+                "key": section.key,
+                "label": section.label,
+                # What the linebreaks filter gives: paragraphs of the escaped text.
+                "text": SafeString(linebreaks(content[section.key], autoescape=True))
+                if content[section.key]
+                else "",
+            }
+            for section in canvas_content.TEXT_SECTIONS
+        ],
+        "has_items": shape.has_items,
+        "items_title": shape.items_title,
+        "item_labels": labels,
+        "items": [
+            [
+                (label, escape(row[key]))
+                for label, (key, _) in zip(labels, shape.item_columns, strict=True)
+            ]
+            for row in content["items"]
+        ],
+        "actions": actions,
+        "links": [
+            {
+                "href": escape(row["url"]) if is_web_link(row["url"]) else "",
+                "title": escape(row["title"]),
+                "url": escape(row["url"]),
+            }
+            for row in content["links"]
+        ],
+    }
 
 
 def _card_context(
@@ -246,15 +300,12 @@ def _canvas_context(
     return {
         "step": step,
         "canvas": step.canvas,
-        "shape": shape,
-        "content": content,
         "filled": shape.filled_count(content),
         "can_edit": request.actor.can(Action.CANVAS_EDIT),
         "editor": editor,
         "editor_fields": editor.fields() if editor else None,
+        "view": None if editor else _canvas_view(shape, content),
         "text_max": canvas_content.TEXT_MAX,
-        "text_sections": canvas_content.TEXT_SECTIONS,
-        "item_columns": shape.item_columns,
         **state,
     }
 
@@ -456,8 +507,9 @@ def canvas_save_view(request: OrganisationRequest, number: int) -> HttpResponse:
         # Keep everything this person typed, now based on the newer version, so that saving
         # again is a deliberate choice made after seeing the other version.
         step.canvas = theirs
+        shape = step.definition.shape
         conflict_state = {
-            "content": step.definition.shape.normalise(theirs.content),
+            "view": _canvas_view(shape, shape.normalise(theirs.content)),
             "by": theirs.updated_by,
             "at": theirs.updated_at,
             "version": theirs.version,
@@ -501,10 +553,7 @@ def canvas_history(request: OrganisationRequest, number: int) -> HttpResponse:
         "canvas": step.canvas,
         "revisions": revisions,
         "shown": shown,
-        "shown_content": shape.normalise(shown.content) if shown else None,
-        "shape": shape,
-        "text_sections": canvas_content.TEXT_SECTIONS,
-        "item_columns": shape.item_columns,
+        "shown_view": _canvas_view(shape, shape.normalise(shown.content)) if shown else None,
         "can_edit": request.actor.can(Action.CANVAS_EDIT),
     }
     return render(request, "journey/history.html", context)
