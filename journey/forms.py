@@ -133,12 +133,13 @@ class PlanForm(forms.Form):
         ).order_by("name")
         self.fields["owner"].empty_label = "Nobody yet"
 
-    def owner_options(self) -> list[tuple[str, str, bool]]:
-        """(value, label, selected) for the owner select, written out by the template."""
+    def owner_options(self, owners: list["Owner"]) -> list[tuple[str, str, bool]]:
+        """(value, label, selected) for the owner select, written out by the template.
+        `owners` are the choices the owner field's queryset holds, already read
+        (owner_choices): the canvas editor on the same page offers them too."""
         chosen = str(self["owner"].value() or "")
         return [("", "Nobody yet", chosen == "")] + [
-            (str(user.pk), str(user), str(user.pk) == chosen)
-            for user in self.fields["owner"].queryset
+            (str(owner.id), owner.name, str(owner.id) == chosen) for owner in owners
         ]
 
 

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from kernel.templatetags.fixed_urls import organisation_url
 from organisations.access import OrganisationRequest, organisation_view
 from organisations.exports import export_redirect, export_request
 from organisations.roles import Action
@@ -29,6 +30,7 @@ from . import exports as journey_exports
 from .forms import (
     CanvasEditor,
     ExportForm,
+    Owner,
     PlanForm,
     StatusFields,
     StatusForm,
@@ -67,7 +69,25 @@ def _step_url(request: OrganisationRequest, name: str, step: JourneyStep) -> str
 
 
 def _map_url(request: OrganisationRequest) -> str:
-    return reverse("journey:map", kwargs={"org_slug": request.organisation.slug})
+    return organisation_url("journey:map", request.organisation.slug)
+
+
+def _step_links(request: OrganisationRequest, number: int) -> dict[str, str]:
+    """The step page's links and form actions, joined onto the map's URL as the map's cards
+    do (journey/urls.py) rather than reversed one by one: ten {% url %} tags were a good
+    part of the page's own render time."""
+    map_url = _map_url(request)
+    step_url = f"{map_url}{number}/"
+    return {
+        "map": map_url,
+        "step": step_url,
+        "edit": f"{step_url}edit/",
+        "canvas": f"{step_url}canvas/",
+        "canvas_pdf": f"{step_url}canvas.pdf",
+        "history": f"{step_url}history/",
+        "status": f"{step_url}status/",
+        "plan": f"{step_url}plan/",
+    }
 
 
 # Forms with their initial values
@@ -269,9 +289,12 @@ def _map_context(request: OrganisationRequest, forms: dict[int, StatusForm] | No
     return context
 
 
-def _status_context(step: JourneyStep, form: StatusForm | None, *, can_plan: bool) -> dict:
+def _status_context(
+    request: OrganisationRequest, step: JourneyStep, form: StatusForm | None, *, can_plan: bool
+) -> dict:
     return {
         "step": step,
+        "links": _step_links(request, step.number),
         "status_fields": status_fields_of(form) if form else _initial_status_fields(step),
         "can_plan": can_plan,
     }
@@ -286,8 +309,25 @@ def _initial_status_fields(step: JourneyStep) -> StatusFields:
     )
 
 
-def _plan_context(step: JourneyStep, form: PlanForm, *, can_plan: bool) -> dict:
-    return {"step": step, "plan_form": form, "can_plan": can_plan}
+def _plan_context(
+    request: OrganisationRequest,
+    step: JourneyStep,
+    form: PlanForm,
+    *,
+    can_plan: bool,
+    owners: list[Owner] | None = None,
+) -> dict:
+    """The owner and due date: a form for those who may plan (`owners` are the members it
+    offers, read here when not given), else the values."""
+    if can_plan and owners is None:
+        owners = owner_choices(request.organisation)
+    return {
+        "step": step,
+        "links": _step_links(request, step.number),
+        "plan_form": form,
+        "owner_options": form.owner_options(owners) if can_plan else [],
+        "can_plan": can_plan,
+    }
 
 
 def _canvas_context(
@@ -299,6 +339,7 @@ def _canvas_context(
     content = shape.normalise(step.canvas.content)
     return {
         "step": step,
+        "links": _step_links(request, step.number),
         "canvas": step.canvas,
         "filled": shape.filled_count(content),
         "can_edit": request.actor.can(Action.CANVAS_EDIT),
@@ -323,11 +364,19 @@ def _step_context(
     step_count = StepDefinition.objects.count()
     return {
         **_canvas_context(request, step, editor=editor, **canvas_state),
-        **_status_context(step, status_form, can_plan=can_plan),
-        **_plan_context(step, plan_form or _plan_form(request, step), can_plan=can_plan),
+        **_status_context(request, step, status_form, can_plan=can_plan),
+        # The editor's owner picker and the plan form offer the same members: read once.
+        **_plan_context(
+            request,
+            step,
+            plan_form or _plan_form(request, step),
+            can_plan=can_plan,
+            owners=editor.owners if editor else None,
+        ),
         "step_count": step_count,
         "previous_step": step.number - 1 if step.number > 1 else None,
         "next_step": step.number + 1 if step.number < step_count else None,
+        "map_url": _map_url(request),
     }
 
 
@@ -411,7 +460,7 @@ def _status_response(
 ) -> HttpResponse:
     if request.htmx:
         if from_page:
-            context = _status_context(step, form, can_plan=True)
+            context = _status_context(request, step, form, can_plan=True)
             return render(request, "journey/step.html#status", context, status=status)
         context = {
             "card": _card_context(
@@ -480,7 +529,7 @@ def _plan_response(
     request: OrganisationRequest, step: JourneyStep, form: PlanForm, status: int = 200
 ) -> HttpResponse:
     if request.htmx:
-        context = _plan_context(step, form, can_plan=True)
+        context = _plan_context(request, step, form, can_plan=True)
         return render(request, "journey/step.html#plan", context, status=status)
     context = _step_context(request, step, plan_form=form)
     return render(request, "journey/step.html", context, status=status)
