@@ -18,8 +18,11 @@ Phases:
  6. report: latency from posting to receipt (p50/p95/max over every receipt), receipts of
     receipts expected, server CPU and memory, errors;
  7. a phase change: the facilitator moves the board on (a separate process calling the
-    service), every page gets the reset event and fetches its board again, as live.js does;
-    reported as the time from the change to each participant's fresh board.
+    service, which renders the board once for everyone, once for the facilitators and each
+    person's own notes, in its transaction); reported as the time that transaction took and
+    the time from its commit until each participant's stream has brought both the board and,
+    for those who wrote notes, their own copy of them (or, after a reset, the board fetched
+    again as live.js does).
 """
 
 from __future__ import annotations
@@ -128,9 +131,10 @@ def role_phase(activity_id: int) -> None:
 
     activity = Activity.objects.get(pk=activity_id)
     phase = {"write": "reveal"}.get(activity.phase, "write")
+    started = time.monotonic()
     services.phase_set(activity=activity, phase=phase, base_version=activity.version)
-    # Committed: from here on every stream may carry the reset.
-    print(json.dumps({"at": time.time()}))
+    # Committed: from here on every stream may carry the board pushed for the new phase.
+    print(json.dumps({"at": time.time(), "took": time.monotonic() - started}))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,7 +256,10 @@ class Participant:
     received: dict[int, float] = field(default_factory=dict)  # note -> latency in seconds
     duplicates: int = 0
     resets: int = 0
-    refetched: float | None = None  # when the board fetched after the phase change came
+    wrote: bool = False  # posted a note: their own copy of it comes after everyone's board
+    pushed_board: bool = False  # the board pushed after the phase change has come
+    pushed_own: bool = False  # ... and this person's own notes
+    refetched: float | None = None  # when the board after the phase change was complete
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     error: str = ""
 
@@ -333,11 +340,18 @@ async def follow(http: Http, person: Participant, opening: asyncio.Semaphore) ->
             buffer += chunk
             *blocks, buffer = buffer.split(b"\n\n")
             for block in blocks:
+                if "at" in PHASE_CHANGE and person.refetched is None:
+                    person.pushed_board = person.pushed_board or b'id="board-zones"' in block
+                    person.pushed_own = person.pushed_own or b"note--mine" in block
+                    if person.pushed_board and (person.pushed_own or not person.wrote):
+                        person.refetched = now
                 if b"event: reset" in block:
                     if "at" in PHASE_CHANGE:
                         REFETCHES.append(asyncio.create_task(refetch(http, person)))
                     else:
                         person.resets += 1
+                if "at" in PHASE_CHANGE:
+                    continue  # the pushed board shows every note again: not a receipt
                 # A fragment may show a note's text twice (the note and its edit form).
                 for n, sent_at in {int(m[1]): float(m[2]) for m in MARK.finditer(block)}.items():
                     if n in person.received:
@@ -489,6 +503,7 @@ async def bench(args, env: dict[str, str], master: int, setup: dict) -> int:
             },
         )
         post_seconds.append(time.time() - sent[n])
+        person.wrote = person.wrote or response.status < 400
         if response.status >= 400:
             sent.pop(n, None)
             post_errors.append(f"HTTP {response.status}")
@@ -527,7 +542,7 @@ async def bench(args, env: dict[str, str], master: int, setup: dict) -> int:
             break
         await asyncio.sleep(0.25)
 
-    # A phase change: every page fetches its whole board again (bounded).
+    # A phase change: every page gets the board pushed, and its own notes (bounded).
     cpu_before, phase_started = cpu_seconds(pids), time.monotonic()
     PHASE_CHANGE["at"] = time.time()
     changer = await asyncio.create_subprocess_exec(
@@ -535,8 +550,10 @@ async def bench(args, env: dict[str, str], master: int, setup: dict) -> int:
         env=env, stdout=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, _ = await changer.communicate()
+    change_took = float("nan")
     if changer.returncode == 0:
         PHASE_CHANGE["at"] = json.loads(out)["at"]
+        change_took = json.loads(out)["took"]
     else:
         post_errors.append(f"phase change exited {changer.returncode}")
     deadline = time.monotonic() + 60
@@ -580,8 +597,9 @@ async def bench(args, env: dict[str, str], master: int, setup: dict) -> int:
         f"({idle * ms / len(people):.2f} ms of CPU per second each), RSS {idle_rss:.0f} MB",
         f"/healthz (wrk -t2 -c16) with the streams open: {health}",
         f"stream errors: {len(stream_errors)} {stream_errors[:3]}",
-        f"phase change: {len(refetched)} of {len(people)} boards fetched again; from the "
-        f"change to a fresh board p50 {percentile(refetched, 0.5) * ms:.0f} ms, "
+        f"phase change (its own transaction {change_took * ms:.0f} ms): {len(refetched)} of "
+        f"{len(people)} boards brought up to date; from the change to a fresh board "
+        f"p50 {percentile(refetched, 0.5) * ms:.0f} ms, "
         f"p95 {percentile(refetched, 0.95) * ms:.0f} ms, "
         f"max {max(refetched, default=float('nan')) * ms:.0f} ms; "
         f"server CPU {phase_cpu:.1f} s over {phase_elapsed:.1f} s; "

@@ -6,6 +6,7 @@ The whole API::
         Inside the writer's transaction.atomic: numbers the event (the channel's next seq,
         taken under the channel row's lock, so seqs have no gaps and follow commit order) and
         stores it. Rolled back with the write; seen by nobody before the write commits.
+    hold(channel)        the channel row's lock, taken before reading what will be published
     latest_seq(channel) -> int                 what a page embeds when it renders the board
     events_after(channel, after_seq, audiences, limit=...) -> list[Event]
     stream_response(request, *, channel, audiences) -> StreamingHttpResponse    (SSE)
@@ -175,6 +176,25 @@ def publish(channel: str, *, data: str, audience: str = "all", event: str = "mes
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_notify(%s, %s)", [NOTIFY_CHANNEL, f"{seq}:{channel}"])
     return seq
+
+
+def hold(channel: str) -> None:
+    """Take `channel`'s lock until the caller's transaction ends, before publishing to it.
+
+    A writer that renders its fragments from what it reads calls this first: whoever else
+    publishes to the channel then waits, so what was read cannot change under the fragments
+    before they are numbered (without it, a fragment rendered from a board read just before
+    another writer's commit could be numbered after that writer's, and replace it on every
+    page). On SQLite the IMMEDIATE transaction already holds the only write lock.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("hold() belongs inside the writer's transaction.atomic block.")
+    if connection.vendor == "sqlite":
+        return
+    locked = LiveChannel.objects.select_for_update().filter(name=channel).values_list("id")
+    if locked.first() is None:
+        LiveChannel.objects.bulk_create([LiveChannel(name=channel)], ignore_conflicts=True)
+        locked.first()
 
 
 def _next_seq(channel: str) -> tuple[int, int]:

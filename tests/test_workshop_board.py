@@ -451,13 +451,118 @@ def test_it_sends_a_revealed_note_to_everyone(kim, activity):
     assert audiences[0] == "all"
 
 
-def test_it_resets_every_board_when_the_phase_changes(activity, facilitator):
+def _after(activity: Activity) -> list[LiveEvent]:
+    """The events of the last board change: from its first "all" message on."""
+    events = _events(activity)
+    last = max(i for i, e in enumerate(events) if e.audience == "all" and e.event == "message")
+    return events[last:]
+
+
+def test_it_pushes_the_board_to_each_audience_when_the_phase_changes(
+    kim, rob, activity, facilitator
+):
+    _add(kim[0], activity, "Kim's hope")
+    note = activity.notes.get()
+
     response = facilitator.post(
         _url(activity, "phase/"), {"phase": "reveal", "version": activity.version}, **HTMX
     )
 
     assert response.status_code == 200
-    assert [(e.event, e.audience) for e in _events(activity)][-1] == ("reset", "all")
+    # The facilitator's own answer: the notice and their phase bar, at once; the board comes
+    # by the stream, rendered once for all facilitators.
+    answer = response.content.decode()
+    assert response["HX-Reswap"] == "none"
+    assert "now in the reveal phase" in answer
+    assert 'aria-current="step">Reveal' in answer and "csrfmiddlewaretoken" in answer
+    assert "board-zones" not in answer
+    events = _after(activity)
+    assert [(e.event, e.audience) for e in events] == [
+        ("message", "all"),
+        ("message", "facilitators"),
+        ("reset", "watchers"),
+        ("message", f"participant:{kim[1].pk}"),
+    ]
+    everyone, facilitators, _, own = (e.data for e in events)
+    # Everyone: the phase, the groups and every zone, as anyone taking part sees them.
+    assert "moved the board to the reveal phase" in everyone
+    assert 'id="board-zones"' in everyone and "Kim&#x27;s hope" in everyone
+    assert 'aria-current="step">Reveal' in everyone
+    assert "Change phase" not in everyone
+    assert f'action="{_url(activity, f"notes/{note.pk}/")}"' not in everyone
+    assert "Change phase" in facilitators
+    # Kim's own note comes to her alone, with what she may do with it, in place.
+    assert own.count('data-note hx-swap-oob="true"') == 1
+    assert "note--mine" in own and f'action="{_url(activity, f"notes/{note.pk}/")}"' in own
+    # Nothing carries a CSRF token: it would be one person's, shown to all.
+    assert not any("csrfmiddlewaretoken" in e.data for e in events)
+
+
+def test_it_keeps_private_notes_private_when_the_board_is_pushed(kim, rob, activity):
+    _phase(activity, "reveal")
+    _add(kim[0], activity, "Kim, in the open")
+    _phase(activity, "write")
+    _add(kim[0], activity, "Kim, still private")
+    _add(rob[0], activity, "Rob, still private")
+
+    _phase(activity, "write")  # pushed again, say after a group was renamed
+    events = {e.audience: e.data for e in _after(activity)}
+
+    assert "still private" not in events["all"]
+    assert "Kim, in the open" not in events["all"]
+    assert "3 notes written so far" in events["all"]
+    assert "Kim, still private" in events["facilitators"]
+    assert "Rob, still private" in events["facilitators"]
+    kims = events[f"participant:{kim[1].pk}"]
+    assert "Kim, still private" in kims and "Kim, in the open" in kims
+    assert "Rob" not in kims
+    # Not on her page (everyone's board hides it): added to its zone, not replaced.
+    assert kims.count('hx-swap-oob="beforeend:#zone-notes-') == 2
+    assert "Kim" not in events[f"participant:{rob[1].pk}"]
+
+
+def test_it_pushes_each_voters_votes_and_what_they_have_left(kim, rob, activity, facilitator):
+    _add(rob[0], activity, "Popular")
+    note = activity.notes.get()
+    _phase(activity, "vote")
+    kim[0].post(_url(activity, f"notes/{note.pk}/vote/"))
+
+    facilitator.post(_url(activity, "reveal-votes/"), {"revealed": "1"}, **HTMX)
+    events = {e.audience: e.data for e in _after(activity)}
+
+    assert "showed everyone the votes" in events["all"]
+    # Anyone who has not voted has the full allowance; Kim, who voted, is told hers.
+    assert "You have <strong>3</strong> votes left" in events["all"]
+    assert "1 vote" in events["all"] and "You voted" not in events["all"]
+    kims = events[f"participant:{kim[1].pk}"]
+    assert "You voted." in kims and "You have <strong>2</strong> votes left" in kims
+    # Rob wrote the note: his copy is his, without Kim's vote on it.
+    robs = events[f"participant:{rob[1].pk}"]
+    assert "note--mine" in robs and "You voted" not in robs
+
+
+def test_it_pushes_the_board_when_a_new_group_is_made(kim, activity):
+    _add(kim[0], activity, "To group")
+    note = activity.notes.get()
+    _phase(activity, "group")
+
+    kim[0].post(
+        _url(activity, f"notes/{note.pk}/group/"), {"version": note.version, "new_name": "Pace"}
+    )
+    events = {e.audience: e.data for e in _after(activity)}
+
+    # Every note's menu offers the new group.
+    assert '<option value="' in events["all"] and ">Pace</option>" in events["all"]
+    assert 'id="board-notice"' not in events["all"]
+
+
+def test_a_member_watching_without_taking_part_fetches_their_own_board():
+    from workshops.board import FACILITATOR_AUDIENCE, PARTICIPANT_AUDIENCE, Viewer
+
+    assert Viewer().audiences() == {"all", "watchers"}
+    assert Viewer(is_facilitator=True).audiences() == {"all", "facilitators"}
+    assert "watchers" not in PARTICIPANT_AUDIENCE.audiences()
+    assert "watchers" not in FACILITATOR_AUDIENCE.audiences()
 
 
 def test_it_refuses_a_phase_change_made_on_an_old_page(activity, facilitator):
@@ -588,14 +693,17 @@ def test_it_lets_a_facilitator_rename_a_group(kim, activity, facilitator):
     assert "Rename" not in kim[0].get(_url(activity)).content.decode()
 
 
-def test_it_tells_a_polling_page_that_the_board_changed(activity, facilitator):
+def test_it_gives_a_polling_page_the_pushed_board(kim, activity, facilitator):
+    client, _ = kim
+    after = _events(activity)[-1].seq
     facilitator.post(_url(activity, "phase/"), {"phase": "reveal", "version": activity.version})
 
-    reset = _events(activity)[-1]
+    polled = client.get(_url(activity, f"poll/?after={after}"))
 
-    assert reset.event == "reset"
-    assert 'id="board-notice"' in reset.data
-    assert f'href="{_url(activity)}"' in reset.data
+    assert polled.status_code == 200
+    assert 'id="board-zones" ' in polled.content.decode()
+    assert "moved the board to the reveal phase" in polled.content.decode()
+    assert "Change phase" not in polled.content.decode()
 
 
 def test_it_shows_the_facilitator_who_waits_to_be_let_in(organisation, members, facilitator):

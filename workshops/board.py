@@ -25,6 +25,8 @@ from .models import Activity, Cluster, Note, Participant, Workshop, Zone
 
 ALL = "all"
 FACILITATORS = "facilitators"
+# Members looking at a board they have not joined: what is pushed to "all" is not quite theirs.
+WATCHERS = "watchers"
 
 
 def participant_audience(participant_id: int) -> str:
@@ -56,6 +58,8 @@ class Viewer:
         found = {ALL}
         if self.is_facilitator:
             found.add(FACILITATORS)
+        elif self.participant is None and not self.broadcast:
+            found.add(WATCHERS)
         if self.participant is not None:
             found.add(participant_audience(self.participant.pk))
         return found
@@ -63,6 +67,9 @@ class Viewer:
 
 EVERYONE = Viewer(broadcast=True)
 FACILITATOR_AUDIENCE = Viewer(is_facilitator=True, can_contribute=True, broadcast=True)
+# Someone taking part, on the notes they neither wrote nor voted on: the board pushed to "all"
+# when its phase changes. Those watching without taking part get it too, then fetch their own.
+PARTICIPANT_AUDIENCE = Viewer(can_contribute=True, broadcast=True)
 
 
 def _is_author(note: Note, viewer: Viewer) -> bool:
@@ -328,34 +335,49 @@ def board_context(activity: Activity, viewer: Viewer) -> dict:
     board is read is then sent again, never missed)."""
     after = live.latest_seq(channel(activity))
     notes = selectors.board_notes_shown(activity)
-    by_zone: dict[int, list[Note]] = {}
-    for note in notes:
-        by_zone.setdefault(note.zone_id, []).append(note)
     all_zones = selectors.board_zones(activity)
     clusters = selectors.board_clusters(activity)
     steps = step_choices() if viewer.is_facilitator else []
     state = _board_state(activity, viewer, after, all_zones, clusters)
     shared = _shared_notes(activity, state) if state is not None else None
-    zones = [
-        zone_context(
-            zone,
-            by_zone.get(zone.pk, []),
-            activity,
-            viewer,
-            zones=all_zones,
-            clusters=clusters,
-            steps=steps,
-            shared=shared,
-        )
-        for zone in all_zones
-    ]
     return {
         "activity": activity,
         "workshop": activity.workshop,
         "viewer": viewer,
-        "zones": zones,
+        "zones": zones_context(
+            activity, viewer, notes, all_zones, clusters, steps=steps, shared=shared
+        ),
         "clusters": clusters_context(activity, clusters, viewer),
         "phase": phase_context(activity, viewer, votes_left(activity, viewer)),
         "timer": timer_context(activity),
         "after": after,
     }
+
+
+def zones_context(
+    activity: Activity,
+    viewer: Viewer,
+    notes: list[Note],
+    zones: list[Zone],
+    clusters: list[Cluster],
+    *,
+    steps: list[tuple[int, str]],
+    shared: dict | None = None,
+) -> list[dict]:
+    """Every zone with its notes (in board order) as `viewer` sees them."""
+    by_zone: dict[int, list[Note]] = {}
+    for note in notes:
+        by_zone.setdefault(note.zone_id, []).append(note)
+    return [
+        zone_context(
+            zone,
+            by_zone.get(zone.pk, []),
+            activity,
+            viewer,
+            zones=zones,
+            clusters=clusters,
+            steps=steps,
+            shared=shared,
+        )
+        for zone in zones
+    ]

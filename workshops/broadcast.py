@@ -12,9 +12,9 @@ from kernel import live
 from organisations.models import Membership
 from organisations.roles import Action, can
 
-from . import board, selectors
-from .board import ALL, FACILITATORS, Viewer, participant_audience
-from .models import Activity, Note, Participant, Workshop, Zone
+from . import board, rules, selectors
+from .board import ALL, FACILITATORS, WATCHERS, Viewer, participant_audience
+from .models import Activity, Note, Participant, Vote, Workshop, Zone
 
 PAGE = board.PAGE
 
@@ -25,6 +25,38 @@ def _render(partial: str, context: dict) -> str:
 
 def _publish(activity: Activity, data: str, audience: str = ALL, event: str = "message") -> None:
     live.publish(board.channel(activity), data=data, audience=audience, event=event)
+
+
+def _current(activity: Activity) -> Activity:
+    """Lock the board's channel, then read again what its fragments' look depends on.
+
+    The writer loaded the activity before its transaction; a phase change committed since
+    would otherwise have the writer's fragments, rendered for the old phase, numbered after
+    the board pushed for the new one, and replace it on every page.
+    """
+    live.hold(board.channel(activity))
+    fresh = (
+        Activity.objects.filter(pk=activity.pk)
+        .values_list(
+            "phase",
+            "private_writing",
+            "votes_revealed",
+            "votes_per_person",
+            "workshop__status",
+            "workshop__names_shown",
+        )
+        .first()
+    )
+    if fresh is not None:
+        (
+            activity.phase,
+            activity.private_writing,
+            activity.votes_revealed,
+            activity.votes_per_person,
+            activity.workshop.status,
+            activity.workshop.names_shown,
+        ) = fresh
+    return activity
 
 
 def _runs_workshop(participant: Participant | None, workshop: Workshop) -> bool:
@@ -88,17 +120,20 @@ def _zone_count(activity: Activity, zone: Zone) -> None:
 
 
 def note_added(note: Note, activity: Activity) -> None:
+    _current(activity)
     for audience, fragment in _note_fragments(note, activity, place="append"):
         _publish(activity, fragment, audience)
     _zone_count(activity, note.zone)
 
 
 def note_changed(note: Note, activity: Activity) -> None:
+    _current(activity)
     for audience, fragment in _note_fragments(note, activity, place="replace"):
         _publish(activity, fragment, audience)
 
 
 def note_moved(note: Note, activity: Activity, old_zone: Zone) -> None:
+    _current(activity)
     for audience, fragment in _note_fragments(note, activity, place="append"):
         _publish(activity, fragment, audience)
     _zone_count(activity, old_zone)
@@ -106,6 +141,7 @@ def note_moved(note: Note, activity: Activity, old_zone: Zone) -> None:
 
 
 def note_removed(note: Note, activity: Activity) -> None:
+    _current(activity)
     fragment = _render("note-removed", {"note": note})
     if activity.private_writing and activity.phase == "write":
         # Only those who could see the note have it on their page.
@@ -118,6 +154,7 @@ def note_removed(note: Note, activity: Activity) -> None:
 
 
 def votes_changed(note: Note, activity: Activity, participant: Participant) -> None:
+    _current(activity)
     total = note.votes.count()
     total_fragment = _render("note-total", {"note": note, "total_votes": total, "oob": True})
     _publish(activity, total_fragment, ALL if activity.votes_revealed else FACILITATORS)
@@ -140,6 +177,7 @@ def _my_votes(activity: Activity, participant: Participant) -> dict[int, int]:
 
 
 def clusters_changed(activity: Activity) -> None:
+    _current(activity)
     clusters = selectors.board_clusters(activity)
     for audience, viewer in ((ALL, board.EVERYONE), (FACILITATORS, board.FACILITATOR_AUDIENCE)):
         context = board.clusters_context(activity, clusters, viewer)
@@ -149,6 +187,123 @@ def clusters_changed(activity: Activity) -> None:
 def timer_changed(activity: Activity) -> None:
     """The timer's end, sent once: each page counts down to it by itself."""
     _publish(activity, _render("timer", {"t": {**board.timer_context(activity), "oob": True}}))
+
+
+def board_changed(activity: Activity, notice: str = "") -> None:
+    """The phase, the votes' visibility or the groups changed: every page gets its board pushed.
+
+    Each page used to fetch its whole board again, 200 at once for a room full of people. Now
+    the board is rendered once for everyone taking part (on notes they neither wrote nor
+    voted on) and once for the facilitators, and each person who wrote or voted on notes
+    gets just those notes as they see them, sent after: the stream delivers in order, so
+    their own copy is the one that stays. Members watching without taking part fetch their
+    own board (a reset to "watchers"): there are few of them.
+    """
+    # Locked first: a note written meanwhile waits, and is numbered after this board.
+    live.hold(board.channel(activity))
+    notes = selectors.board_notes_shown(activity)
+    zones = selectors.board_zones(activity)
+    clusters = selectors.board_clusters(activity)
+    steps = board.step_choices()
+    voting = activity.phase == rules.VOTE and activity.votes_per_person > 0
+    notice_html = _render("notice", {"notice": notice, "oob": True}) if notice else ""
+    for audience, viewer, left in (
+        (ALL, board.PARTICIPANT_AUDIENCE, activity.votes_per_person if voting else None),
+        (FACILITATORS, board.FACILITATOR_AUDIENCE, None),
+    ):
+        parts = [
+            notice_html,
+            _render(
+                "phasebar", {"p": {**board.phase_context(activity, viewer, left), "oob": True}}
+            ),
+            _render(
+                "clusters",
+                {"cl": {**board.clusters_context(activity, clusters, viewer), "oob": True}},
+            ),
+            _render(
+                "zones",
+                {
+                    "zones": board.zones_context(
+                        activity,
+                        viewer,
+                        notes,
+                        zones,
+                        clusters,
+                        steps=steps if viewer.is_facilitator else [],
+                    ),
+                    "zones_oob": True,
+                },
+            ),
+        ]
+        _publish(activity, "".join(parts), audience)
+    _publish(activity, _render("board-changed", {"activity": activity}), WATCHERS, event="reset")
+    for audience, fragment in _own_notes(activity, notes, zones, clusters, steps, voting):
+        _publish(activity, fragment, audience)
+
+
+def _own_notes(
+    activity: Activity,
+    notes: list[Note],
+    zones: list[Zone],
+    clusters: list,
+    steps: list[tuple[int, str]],
+    voting: bool,
+) -> list[tuple[str, str]]:
+    """(audience, fragment) for each participant who wrote or voted on notes of the board:
+    those notes as they see them, and in a vote how many votes they have left."""
+    votes: dict[int, dict[int, int]] = {}
+    for participant_id, note_id in Vote.objects.filter(note__activity=activity).values_list(
+        "participant_id", "note_id"
+    ):
+        mine = votes.setdefault(participant_id, {})
+        mine[note_id] = mine.get(note_id, 0) + 1
+    ids = {n.author_id for n in notes if n.author_id} | set(votes)
+    participants = {p.pk: p for p in Participant.objects.filter(pk__in=ids, admitted=True)}
+    runners = _runners(activity.workshop, participants.values())
+    private = activity.private_writing and activity.phase == rules.WRITE
+    fragments = []
+    for pk, participant in sorted(participants.items()):
+        viewer = Viewer(
+            participant=participant,
+            is_facilitator=pk in runners,
+            can_contribute=True,
+            broadcast=True,
+            my_votes=votes.get(pk, {}),
+        )
+        parts = []
+        for note in notes:
+            if note.author_id != pk and note.pk not in viewer.my_votes:
+                continue
+            # Hidden from everyone else while private: not on their board yet, so it is added.
+            added = private and note.author_id == pk
+            n = board.note_context(
+                note,
+                activity,
+                viewer,
+                oob="" if added else "true",
+                zones=zones,
+                clusters=clusters,
+                steps=steps if viewer.is_facilitator else [],
+            )
+            if n["visible"]:
+                parts.append(_render("note-append" if added else "note", {"n": n}))
+        if voting and viewer.my_votes:
+            left = board.votes_left(activity, viewer)
+            parts.append(_render("votes-left", {"votes_left": left, "oob": True}))
+        if parts:
+            fragments.append((participant_audience(pk), "".join(parts)))
+    return fragments
+
+
+def _runners(workshop: Workshop, participants) -> set[int]:
+    """The participants (members) whose role runs workshops: they see notes as facilitators."""
+    users = {p.user_id: p.pk for p in participants if p.user_id is not None}
+    if not users:
+        return set()
+    roles = Membership.objects.filter(
+        organisation_id=workshop.organisation_id, user_id__in=users
+    ).values_list("user_id", "role")
+    return {users[user_id] for user_id, role in roles if can(role, Action.WORKSHOP_RUN)}
 
 
 def board_reset(activity: Activity, audience: str = ALL) -> None:

@@ -332,7 +332,10 @@ def phase_set(*, activity: Activity, phase: str, base_version: int) -> Activity:
         raise WorkshopRefused("This workshop has ended: its boards no longer change.")
     with transaction.atomic():
         activity = versioned_update(activity, base_version=base_version, phase=phase)
-        broadcast.board_reset(activity)
+        broadcast.board_changed(
+            activity,
+            f"The facilitator moved the board to the {activity.get_phase_display().lower()} phase.",
+        )
     return activity
 
 
@@ -340,7 +343,12 @@ def votes_reveal(*, activity: Activity, revealed: bool = True) -> Activity:
     with transaction.atomic():
         Activity.objects.filter(pk=activity.pk).update(votes_revealed=revealed)
         activity.votes_revealed = revealed
-        broadcast.board_reset(activity)
+        broadcast.board_changed(
+            activity,
+            "The facilitator showed everyone the votes."
+            if revealed
+            else "The facilitator hid the votes again.",
+        )
     return activity
 
 
@@ -561,8 +569,8 @@ def note_group(
         note = versioned_update(note, base_version=base_version, cluster=cluster)
         note.activity = activity
         if created:
-            # Every note's menu offers the groups: all pages fetch their board again.
-            broadcast.board_reset(activity)
+            # Every note's menu offers the groups: every page gets its board again.
+            broadcast.board_changed(activity)
         else:
             broadcast.note_changed(note, activity)
             broadcast.clusters_changed(activity)
@@ -576,7 +584,7 @@ def cluster_rename(*, cluster: Cluster, name: str) -> Cluster:
     with transaction.atomic():
         cluster.name = name
         cluster.save(update_fields=["name"])
-        broadcast.board_reset(cluster.activity)
+        broadcast.board_changed(cluster.activity)
     return cluster
 
 

@@ -892,15 +892,29 @@ def _problem(
 def _done(
     request: OrganisationRequest, workshop: Workshop, activity: Activity, notice: str = ""
 ) -> HttpResponse:
-    """After a facilitator's change to the whole board: htmx gets this viewer's fresh board,
-    a form post goes back to the page."""
-    if request.htmx:
-        context = _board_page_context(request, workshop, activity)
-        context["notice"] = notice
-        return render(request, f"{PAGE}#board", context)
-    if notice:
-        messages.success(request, notice)
-    return redirect(_board_url(workshop, activity))
+    """After a facilitator's change to the whole board: htmx gets the notice and this
+    facilitator's phase bar and timer at once; the rest of the board comes by the stream,
+    rendered once in the change's transaction for every facilitator (rendering a 300-note
+    board again here, with every note's menu, would take longer than the change itself). A
+    form post goes back to the page."""
+    if not request.htmx:
+        if notice:
+            messages.success(request, notice)
+        return redirect(_board_url(workshop, activity))
+    activity.refresh_from_db()
+    activity.workshop = workshop
+    viewer = _viewer(request, workshop, activity)
+    phase = board_view.phase_context(activity, viewer, board_view.votes_left(activity, viewer))
+    parts = [
+        render_to_string(f"{PAGE}#notice", {"notice": notice, "oob": True}),
+        render_to_string(f"{PAGE}#phasebar", {"p": {**phase, "oob": True}}, request=request),
+        render_to_string(
+            f"{PAGE}#timer", {"t": {**board_view.timer_context(activity), "oob": True}}
+        ),
+    ]
+    response = HttpResponse("".join(parts))
+    response["HX-Reswap"] = "none"
+    return response
 
 
 def _note_done(

@@ -62,6 +62,34 @@
     }
   });
 
+  // --- forms that came in a live fragment ------------------------------------------------
+  // A fragment sent to many pages carries no CSRF field (it would be one person's token for
+  // everyone); htmx sends the page's token as a header. A plain form among them (exports,
+  // renaming a group) gets the page's token as a field when it is sent.
+
+  document.addEventListener(
+    "submit",
+    function (event) {
+      var form = event.target;
+      if (!form.closest || !form.closest("#board")) return;
+      if ((form.getAttribute("method") || "").toLowerCase() !== "post") return;
+      if (form.querySelector("input[name=csrfmiddlewaretoken]")) return;
+      var headers = {};
+      try {
+        headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+      } catch (e) {
+        return;
+      }
+      if (!headers["X-CSRFToken"]) return;
+      var field = document.createElement("input");
+      field.type = "hidden";
+      field.name = "csrfmiddlewaretoken";
+      field.value = headers["X-CSRFToken"];
+      form.appendChild(field);
+    },
+    true
+  );
+
   // --- a note replaced while someone is working in it ------------------------------------
   // A note is replaced whole whenever it changes: by the answer to one's own write, by a live
   // copy of anyone's change (which can arrive before or after that answer), and with the whole
@@ -72,7 +100,7 @@
   // (the person pressed Move, Save, ...) is finished with: its menu is not carried.
 
   var writing = []; // requests sent from inside a note: [{xhr, note id}]
-  var carried = {}; // note id -> {node, values, focusId}: open menus about to be replaced
+  var carried = {}; // note id -> {node, values, focusId, until}: open menus being replaced
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
@@ -118,7 +146,10 @@
 
   // The board's own forms (a facilitator's phase, timer, ...): one whose choice was changed but
   // not sent keeps it, with the version it was made at, when the board comes again.
-  var changedForms = {}; // form key -> {node, values}
+  var changedForms = {}; // form key -> {node, values, until}
+  // How long what was carried waits for a copy that can hold it: the board everyone gets can
+  // come just before the one meant for this page (the facilitators', one's own notes).
+  var KEEP_MS = 3000;
 
   function changed(control) {
     if (control.type === "hidden" || control.type === "submit") return false;
@@ -157,7 +188,7 @@
         return w.form === forms[key];
       });
       if (sent) return;
-      changedForms[key] = { node: forms[key], values: controls(forms[key]) };
+      changedForms[key] = { node: forms[key], values: controls(forms[key]), until: Date.now() + KEEP_MS };
       Object.keys(changedForms[key].values).forEach(function (name) {
         var control = changedForms[key].values[name];
         changedForms[key].values[name] =
@@ -172,7 +203,14 @@
     Object.keys(changedForms).forEach(function (key) {
       var was = changedForms[key];
       var now = forms[key];
-      if (!now || now === was.node) return; // not replaced (yet)
+      if (now === was.node) return; // not replaced (yet)
+      if (!now) {
+        // Replaced by a copy without it (the board everyone gets, before the facilitators'
+        // own arrives just after): kept for that one, for a little while.
+        if (Date.now() > was.until) delete changedForms[key];
+        return;
+      }
+      delete changedForms[key];
       var found = controls(now);
       Object.keys(was.values).forEach(function (name) {
         var control = found[name];
@@ -181,7 +219,6 @@
         else control.value = was.values[name];
       });
     });
-    changedForms = {};
   }
 
   function rememberOpenMenus() {
@@ -204,6 +241,7 @@
         node: note,
         values: values,
         focusId: active && menus[i].contains(active) && active.id ? active.id : null,
+        until: Date.now() + KEEP_MS,
       };
     }
   }
@@ -221,21 +259,26 @@
       var was = carried[id];
       var now = document.getElementById(id);
       if (now === was.node) return; // not replaced (yet)
-      delete carried[id];
       var menu = now && !isWriting(id) ? noteMenuOf(now) : null;
-      if (!menu) return;
+      if (!menu) {
+        // A copy without the menu (the note as everyone sees it, before the author's own
+        // copy comes just after): wait a little for the next one.
+        if (!now || isWriting(id) || Date.now() > was.until) delete carried[id];
+        else was.node = now;
+        return;
+      }
+      delete carried[id];
       menu.open = true;
       var found = controls(menu);
       Object.keys(was.values).forEach(function (key) {
         if (found[key]) found[key].value = was.values[key];
       });
-      if (was.focusId && focusLost()) {
+      var active = document.activeElement;
+      if (was.focusId && (focusLost() || active === now)) {
         var control = document.getElementById(was.focusId);
         if (control && menu.contains(control)) control.focus({ preventScroll: true });
       }
     });
-    // What was not replaced by this swap is remembered again before the next one.
-    carried = {};
   }
 
   // The keyboard focus, when it was on the board (a note, a new note's box, a control) and

@@ -242,7 +242,7 @@ def test_it_adds_moves_votes_and_groups_from_the_keyboard(demo, new_context):
     expect(page.get_by_label("Move to")).to_have_value(str(concerns.pk))
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    expect(page.locator(".zone", has_text="Concerns").locator(".note")).to_have_count(1)
+    expect(page.locator(f"#zone-notes-{concerns.pk} .note")).to_have_count(1)
 
     def phase(name: str) -> None:
         activity.refresh_from_db()
@@ -252,7 +252,7 @@ def test_it_adds_moves_votes_and_groups_from_the_keyboard(demo, new_context):
         )
 
     phase("vote")
-    # The phase change makes every page fetch its board again; wait for that board (it has the
+    # The phase change brings every page its board again; wait for that board (it has the
     # vote buttons) so the keys below act on the notes that stay.
     expect(_note(page, "Typed, never clicked").locator("[data-note-vote]")).to_be_visible(
         timeout=LIVE_TIMEOUT_MS
@@ -402,15 +402,15 @@ def test_a_facilitators_unsent_phase_choice_survives_the_board_coming_again(demo
     page.get_by_label("Phase", exact=True).select_option(label="Group")
 
     def board_comes_again(change) -> None:
-        page.evaluate("() => { window.boardBefore = document.getElementById('board'); }")
+        page.evaluate("() => { window.barBefore = document.getElementById('phasebar'); }")
         with transaction.atomic():
             change()
         page.wait_for_function(
-            "() => document.getElementById('board') !== window.boardBefore",
+            "() => document.getElementById('phasebar') !== window.barBefore",
             timeout=LIVE_TIMEOUT_MS,
         )
 
-    # Showing the votes (from another tab) fetches the board again: the choice stays, and
+    # Showing the votes (from another tab) brings the board again: the choice stays, and
     # sending it changes the phase.
     board_comes_again(lambda: services.votes_reveal(activity=activity))
     expect(page.get_by_label("Phase", exact=True)).to_have_value("group")
@@ -431,3 +431,40 @@ def test_a_facilitators_unsent_phase_choice_survives_the_board_coming_again(demo
     expect(page.locator("#board-notice")).to_contain_text("Another facilitator changed")
     assert Activity.objects.get(pk=activity.pk).phase == "vote"
     assert_accessible(page)
+
+
+def test_an_open_note_menu_survives_the_board_pushed_for_a_new_phase(demo, new_context):
+    from django.db import transaction
+
+    from organisations.models import Organisation, User
+    from workshops import services
+    from workshops.testing import plan_workshop, start
+
+    organisation = Organisation.objects.get(slug="acme")
+    workshop = plan_workshop(
+        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Pushed"
+    )
+    activity = start(workshop)
+    page = _join(new_context, workshop.join_code, "Mo Menu")
+    page.get_by_label("New note in Hopes").fill("Before the reveal")
+    page.locator(".zone").first.get_by_role("button", name="Add note").click()
+    mine = _note(page, "Before the reveal")
+    mine.locator("summary").click()
+    page.get_by_label("Text", exact=True).fill("Half rewritten")
+
+    # Everyone's board comes first (where this note is anyone's, without its menu), then
+    # this person's own copy of it: the menu, the words and the focus end up on that copy.
+    page.evaluate("() => { window.zonesBefore = document.getElementById('board-zones'); }")
+    with transaction.atomic():
+        services.phase_set(activity=activity, phase="reveal", base_version=activity.version)
+    page.wait_for_function(
+        "() => document.getElementById('board-zones') !== window.zonesBefore",
+        timeout=LIVE_TIMEOUT_MS,
+    )
+    expect(page.locator(".phasebar__phase--current")).to_have_text("Reveal")
+    expect(page.get_by_label("Text", exact=True)).to_have_value("Half rewritten")
+    expect(page.get_by_label("Text", exact=True)).to_be_focused()
+    expect(page.locator("#board-notice")).to_contain_text("moved the board to the reveal phase")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("#board .note__text", has_text="Half rewritten")).to_be_visible()
+    assert CONSOLE_ERRORS == []
