@@ -119,7 +119,7 @@ def stream_max_seconds() -> float:
 
 
 def replay_limit() -> int:
-    return int(_setting("LIVE_REPLAY_LIMIT", 500))
+    return int(_setting("LIVE_REPLAY_LIMIT", 1000))
 
 
 def kept_per_channel() -> int:
@@ -130,8 +130,9 @@ def keep_seconds() -> float:
     return float(_setting("LIVE_KEEP_SECONDS", 24 * 60 * 60))
 
 
-# Events a hub keeps in memory per channel for its streams to catch up from.
-_BUFFER = 256
+# Events a hub keeps in memory per channel for its streams to catch up from: more than one
+# board change sends (the board twice, then one event per participant with notes of their own).
+_BUFFER = 1024
 # How often publish trims its channel to LIVE_KEEP_PER_CHANNEL: every this many events.
 _TRIM_EVERY = 500
 
