@@ -3,6 +3,7 @@
 The whole API::
 
     publish(channel, *, data, audience="all", event="message") -> int
+    publish_many(channel, [(data, audience, event), ...]) -> int     (the last seq)
         Inside the writer's transaction.atomic: numbers the event (the channel's next seq,
         taken under the channel row's lock, so seqs have no gaps and follow commit order) and
         stores it. Rolled back with the write; seen by nobody before the write commits.
@@ -156,27 +157,38 @@ class Event:
 
 def publish(channel: str, *, data: str, audience: str = "all", event: str = "message") -> int:
     """Append one event to `channel` inside the caller's transaction and return its seq."""
+    return publish_many(channel, [(data, audience, event)])
+
+
+def publish_many(channel: str, events: list[tuple[str, str, str]]) -> int:
+    """Append (data, audience, event) events to `channel`, numbered in order, inside the
+    caller's transaction; return the last seq. Three queries however many events."""
     if not _CHANNEL.match(channel):
         raise ValueError(f"Not a channel name: {channel!r}")
-    if not _AUDIENCE.match(audience):
-        raise ValueError(f"Not an audience: {audience!r}")
-    if not _EVENT_NAME.match(event):
-        raise ValueError(f"Not an event name: {event!r}")
+    for _, audience, event in events:
+        if not _AUDIENCE.match(audience):
+            raise ValueError(f"Not an audience: {audience!r}")
+        if not _EVENT_NAME.match(event):
+            raise ValueError(f"Not an event name: {event!r}")
     if not connection.in_atomic_block:
         raise RuntimeError("publish() belongs inside the writer's transaction.atomic block.")
+    if not events:
+        return latest_seq(channel)
 
-    channel_id, seq = _next_seq(channel)
-    LiveEvent.objects.create(
-        channel_id=channel_id, seq=seq, audience=audience, event=event, data=data
+    channel_id, last = _next_seq(channel, len(events))
+    first = last - len(events) + 1
+    LiveEvent.objects.bulk_create(
+        LiveEvent(channel_id=channel_id, seq=seq, audience=audience, event=event, data=data)
+        for seq, (data, audience, event) in enumerate(events, start=first)
     )
-    if seq % _TRIM_EVERY == 0:
-        LiveEvent.objects.filter(channel_id=channel_id, seq__lte=seq - kept_per_channel()).delete()
+    if last // _TRIM_EVERY != (first - 1) // _TRIM_EVERY:
+        LiveEvent.objects.filter(channel_id=channel_id, seq__lte=last - kept_per_channel()).delete()
     if connection.vendor == "postgresql":
         # NOTIFY is transactional: PostgreSQL delivers it when this transaction commits and
         # drops it on rollback, so listeners never hear of an event they cannot read yet.
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_notify(%s, %s)", [NOTIFY_CHANNEL, f"{seq}:{channel}"])
-    return seq
+            cursor.execute("SELECT pg_notify(%s, %s)", [NOTIFY_CHANNEL, f"{last}:{channel}"])
+    return last
 
 
 def hold(channel: str) -> None:
@@ -198,22 +210,22 @@ def hold(channel: str) -> None:
         locked.first()
 
 
-def _next_seq(channel: str) -> tuple[int, int]:
+def _next_seq(channel: str, count: int = 1) -> tuple[int, int]:
     # One UPDATE ... RETURNING both increments the counter and takes the channel row's lock
     # until commit (what select_for_update followed by an update would do, in one round
     # trip). A concurrent publisher waits for the lock and then reads the committed value,
     # so seqs follow commit order. SQLite (3.35 or later for RETURNING) has a single writer
     # anyway (IMMEDIATE transactions).
     table = LiveChannel._meta.db_table
-    sql = f"UPDATE {table} SET seq = seq + 1 WHERE name = %s RETURNING id, seq"  # noqa: S608
+    sql = f"UPDATE {table} SET seq = seq + %s WHERE name = %s RETURNING id, seq"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [channel])
+        cursor.execute(sql, [count, channel])
         row = cursor.fetchone()
         if row is None:
             # First event of the channel: create the row, racing nobody (ON CONFLICT DO
             # NOTHING: whoever loses the race simply finds the winner's row), then lock it.
             LiveChannel.objects.bulk_create([LiveChannel(name=channel)], ignore_conflicts=True)
-            cursor.execute(sql, [channel])
+            cursor.execute(sql, [count, channel])
             row = cursor.fetchone()
     return row[0], row[1]
 

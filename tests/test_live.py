@@ -68,6 +68,28 @@ def test_it_numbers_events_per_channel_from_one():
     assert live.latest_seq("board:2") == 1
 
 
+@pytest.mark.django_db
+def test_it_numbers_a_batch_in_order_after_what_came_before(settings):
+    settings.LIVE_KEEP_PER_CHANNEL = 2
+    publish("board:1", "<p>before</p>")
+
+    with transaction.atomic():
+        last = live.publish_many(
+            "board:1",
+            [("<p>all</p>", "all", "message"), ("<p>one</p>", "participant:7", "message")]
+            + [("<p>again</p>", "watchers", "reset")] * 499,
+        )
+
+    assert last == 502
+    kept = list(LiveEvent.objects.order_by("seq").values_list("seq", "audience", "event"))
+    # Crossing seq 500 trimmed the channel to what it keeps, as one event at a time would.
+    assert kept == [(501, "watchers", "reset"), (502, "watchers", "reset")]
+    with transaction.atomic():
+        assert live.publish_many("board:1", []) == 502
+        with pytest.raises(ValueError):
+            live.publish_many("board:1", [("<p>x</p>", "all\nid: 9", "message")])
+
+
 @pytest.mark.django_db(transaction=True)
 def test_it_refuses_to_publish_outside_a_transaction():
     with pytest.raises(RuntimeError):

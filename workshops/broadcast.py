@@ -207,6 +207,7 @@ def board_changed(activity: Activity, notice: str = "") -> None:
     steps = board.step_choices()
     voting = activity.phase == rules.VOTE and activity.votes_per_person > 0
     notice_html = _render("notice", {"notice": notice, "oob": True}) if notice else ""
+    events: list[tuple[str, str, str]] = []
     for audience, viewer, left in (
         (ALL, board.PARTICIPANT_AUDIENCE, activity.votes_per_person if voting else None),
         (FACILITATORS, board.FACILITATOR_AUDIENCE, None),
@@ -235,10 +236,11 @@ def board_changed(activity: Activity, notice: str = "") -> None:
                 },
             ),
         ]
-        _publish(activity, "".join(parts), audience)
-    _publish(activity, _render("board-changed", {"activity": activity}), WATCHERS, event="reset")
+        events.append(("".join(parts), audience, "message"))
+    events.append((_render("board-changed", {"activity": activity}), WATCHERS, "reset"))
     for audience, fragment in _own_notes(activity, notes, zones, clusters, steps, voting):
-        _publish(activity, fragment, audience)
+        events.append((fragment, audience, "message"))
+    live.publish_many(board.channel(activity), events)
 
 
 def _own_notes(
