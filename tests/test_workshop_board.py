@@ -485,7 +485,7 @@ def test_it_pushes_the_board_to_each_audience_when_the_phase_changes(
     ]
     everyone, facilitators, _, own = (e.data for e in events)
     # Everyone: the phase, the groups and every zone, as anyone taking part sees them.
-    assert "moved the board to the reveal phase" in everyone
+    assert "now in the reveal phase" in everyone
     assert 'id="board-zones"' in everyone and "Kim&#x27;s hope" in everyone
     assert 'aria-current="step">Reveal' in everyone
     assert "Change phase" not in everyone
@@ -530,7 +530,7 @@ def test_it_pushes_each_voters_votes_and_what_they_have_left(kim, rob, activity,
     facilitator.post(_url(activity, "reveal-votes/"), {"revealed": "1"}, **HTMX)
     events = {e.audience: e.data for e in _after(activity)}
 
-    assert "showed everyone the votes" in events["all"]
+    assert "Votes are now shown to everyone" in events["all"]
     # Anyone who has not voted has the full allowance; Kim, who voted, is told hers.
     assert "You have <strong>3</strong> votes left" in events["all"]
     assert "1 vote" in events["all"] and "You voted" not in events["all"]
@@ -702,7 +702,7 @@ def test_it_gives_a_polling_page_the_pushed_board(kim, activity, facilitator):
 
     assert polled.status_code == 200
     assert 'id="board-zones" ' in polled.content.decode()
-    assert "moved the board to the reveal phase" in polled.content.decode()
+    assert "now in the reveal phase" in polled.content.decode()
     assert "Change phase" not in polled.content.decode()
 
 

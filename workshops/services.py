@@ -334,7 +334,7 @@ def phase_set(*, activity: Activity, phase: str, base_version: int) -> Activity:
         activity = versioned_update(activity, base_version=base_version, phase=phase)
         broadcast.board_changed(
             activity,
-            f"The facilitator moved the board to the {activity.get_phase_display().lower()} phase.",
+            f"The board is now in the {activity.get_phase_display().lower()} phase.",
         )
     return activity
 
@@ -345,9 +345,7 @@ def votes_reveal(*, activity: Activity, revealed: bool = True) -> Activity:
         activity.votes_revealed = revealed
         broadcast.board_changed(
             activity,
-            "The facilitator showed everyone the votes."
-            if revealed
-            else "The facilitator hid the votes again.",
+            "Votes are now shown to everyone." if revealed else "Votes are hidden again.",
         )
     return activity
 

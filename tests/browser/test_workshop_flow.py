@@ -464,7 +464,7 @@ def test_an_open_note_menu_survives_the_board_pushed_for_a_new_phase(demo, new_c
     expect(page.locator(".phasebar__phase--current")).to_have_text("Reveal")
     expect(page.get_by_label("Text", exact=True)).to_have_value("Half rewritten")
     expect(page.get_by_label("Text", exact=True)).to_be_focused()
-    expect(page.locator("#board-notice")).to_contain_text("moved the board to the reveal phase")
+    expect(page.locator("#board-notice")).to_contain_text("now in the reveal phase")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#board .note__text", has_text="Half rewritten")).to_be_visible()
     assert CONSOLE_ERRORS == []
