@@ -1,3 +1,4 @@
+import html
 from dataclasses import dataclass
 from functools import cache
 from typing import TypedDict
@@ -9,7 +10,7 @@ from django.forms import formset_factory
 from django.forms.utils import pretty_name
 from django.http import QueryDict
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from organisations.models import Organisation, User
 
@@ -74,12 +75,15 @@ def _status_options(status: str) -> str:
 
 
 def status_fields(*, number: int, status: str, reason: str, version: int) -> StatusFields:
-    """A step's status fields as saved: its number, status, reason and version."""
+    """A step's status fields as saved: its number, status, reason and version.
+
+    Escaped with html.escape, as Django's escape does without its check for lazy strings (the
+    map makes seventeen of these); the number and version are integers."""
     return StatusFields(
-        prefix=escape(f"step{number}"),
+        prefix=SafeString(f"step{number:d}"),
         status=status,
-        reason=escape(reason),
-        version=escape(version),
+        reason=SafeString(html.escape(reason)),
+        version=SafeString(f"{version:d}"),
         options=status_options(status),
         reason_errors=[],
         errors=[],

@@ -5,7 +5,9 @@ Each swap target has one context builder, used by the full page and by the htmx 
 alike. A save reads one way through: view -> form -> service -> response.
 """
 
+import html
 from datetime import date
+from functools import cache
 from operator import itemgetter
 
 from django.contrib import messages
@@ -15,8 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import escape, linebreaks
+from django.utils.html import conditional_escape, escape, linebreaks
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -52,6 +55,7 @@ from .selectors import (
 from .services import Conflict, canvas_restore, canvas_save, step_plan, step_set_status
 
 STATUS_LABELS = dict(JourneyStep.Status.choices)
+_STATUS_LABELS_ESCAPED = {status: html.escape(label) for status, label in STATUS_LABELS.items()}
 
 
 def _get_step_for_member(request: OrganisationRequest, number: int) -> JourneyStep:
@@ -148,7 +152,13 @@ def _map_row(step: JourneyStep) -> dict:
 def _short_date(day: date) -> str:
     """`day` as the date filter's "j M Y" writes it (18 Oct 2026), in the active language,
     without the filter's format parser, which took longer than the rest of a card."""
-    return f"{day.day} {MONTHS_3[day.month].title()} {day.year:04d}"
+    return f"{day.day} {_month_abbreviations(get_language())[day.month]} {day.year:04d}"
+
+
+@cache
+def _month_abbreviations(language: str) -> dict[int, str]:
+    # Translated once per language rather than for every date shown.
+    return {number: str(name).title() for number, name in MONTHS_3.items()}
 
 
 def _canvas_view(shape: canvas_content.Shape, content: dict) -> dict:
@@ -204,22 +214,21 @@ def _canvas_view(shape: canvas_content.Shape, content: dict) -> dict:
 
 
 def _card_context(
-    row: dict, *, today: date, base_url: str, can_plan: bool, form: StatusForm | None = None
+    row: dict,
+    *,
+    today: date,
+    base_url: str,
+    csrf_token: str | None,
+    form: StatusForm | None = None,
 ) -> dict:
-    """A map card from one of journey_map_rows' rows, with its links, its status fields (for
-    those who may change them) and how many of its actions are overdue. A step that is done or
-    does not apply has nothing overdue any more.
-
-    Seventeen cards make most of the map's render time, so the card is worked out here as a
-    dict (a template looks a dict's keys up faster than an object's attributes) of text,
-    escaped once (the template would escape the number and URLs again on each of their
-    uses): numbers as text, URLs joined rather than reversed, the due date written out."""
+    """A map card from one of journey_map_rows' rows: its phase, and its markup with its
+    status form when `csrf_token` is given (to those who may change the status). A step that
+    is done or does not apply has nothing overdue any more."""
     number, status = row["definition__number"], row["status"]
     open_step = status not in (JourneyStep.Status.DONE, JourneyStep.Status.NOT_APPLICABLE)
     due = row["due_date"]
-    url = escape(f"{base_url}{number}/")
     fields = None
-    if can_plan:
+    if csrf_token is not None:
         fields = (
             status_fields_of(form)
             if form
@@ -230,30 +239,168 @@ def _card_context(
                 version=row["version"],
             )
         )
-    return {
-        "number": escape(number),
-        "phase": row["definition__phase"],
-        "phase_title": row["definition__phase_title"],
-        "title": escape(row["definition__title"]),
-        "url": url,
-        "status_url": escape(f"{url}status/"),
-        "status": escape(status),
-        "status_label": escape(STATUS_LABELS[status]),
-        "reason": escape(row["not_applicable_reason"])
+    overdue = 0
+    if open_step and row["actions"]:
+        overdue = len(canvas_content.overdue_actions({"actions": row["actions"]}, today))
+    # html.escape rather than Django's escape: the same text without the check for lazy
+    # strings, which cost more than the escaping over a card's dozen values. The result goes
+    # into the card's markup, which is marked safe as a whole.
+    markup = _card_html(
+        number=str(number),
+        url=html.escape(f"{base_url}{number}/"),
+        title=html.escape(row["definition__title"]),
+        status=html.escape(status),
+        status_label=_STATUS_LABELS_ESCAPED[status],
+        reason=html.escape(row["not_applicable_reason"])
         if status == JourneyStep.Status.NOT_APPLICABLE
         else "",
         # As User.__str__ has it.
-        "owner": escape(row["owner__name"] or row["owner__email"] or "—"),
-        "due_iso": escape(due.isoformat()) if due else "",
-        "due_text": escape(_short_date(due)) if due else "",
-        "late": open_step and due is not None and due < today,
-        "overdue_actions": len(
-            canvas_content.overdue_actions({"actions": row["actions"] or []}, today)
-        )
-        if open_step
-        else 0,
-        "fields": fields,
+        owner=html.escape(row["owner__name"] or row["owner__email"] or "—"),
+        due=due,
+        late=open_step and due is not None and due < today,
+        overdue_actions=overdue,
+        fields=fields,
+        csrf_token=csrf_token,
+    )
+    return {
+        "phase": row["definition__phase"],
+        "phase_title": row["definition__phase_title"],
+        "html": markup,
     }
+
+
+def _card_html(
+    *,
+    number: str,
+    url: str,
+    title: str,
+    status: str,
+    status_label: str,
+    reason: str,
+    owner: str,
+    due: date | None,
+    late: bool,
+    overdue_actions: int,
+    fields: StatusFields | None,
+    csrf_token: str | None,
+) -> SafeString:
+    """A map card's <li>, from text escaped already, with its status form when `fields` are
+    given (as forms.status_fields gives them).
+
+    Written out here rather than in journey/map.html: seventeen cards of some thirty template
+    variables and conditions each were most of the map's render time, and joining strings
+    takes a fraction of that (workshops.board does the same for notes). The markup, its
+    whitespace included, is what the template wrote."""
+    if reason:
+        reason = f'<p class="step-card__reason">{reason}</p>'
+    when = "—"
+    if due:
+        late_class = ' class="overdue"' if late else ""
+        when = (
+            f'<time datetime="{due.isoformat()}"{late_class}>{html.escape(_short_date(due))}</time>'
+        )
+    overdue = ""
+    if overdue_actions:
+        plural = "" if overdue_actions == 1 else "s"
+        overdue = (
+            f'<p class="step-card__overdue"><a href="{url}#canvas-heading">{overdue_actions} '
+            f"next action{plural} overdue</a></p>"
+        )
+    form = ""
+    if fields is not None:
+        form = _card_form_html(
+            fields, number=number, url=url, status_label=status_label, csrf_token=csrf_token
+        )
+    return SafeString(
+        f'<li class="step-card step-card--{status}" id="step-{number}">\n'
+        '            <div class="step-card__head">\n'
+        f'              <span class="step-card__number" aria-hidden="true">{number}</span>\n'
+        f'              <h3 class="step-card__title"><a href="{url}"><span '
+        f'class="visually-hidden">Step {number}: </span>{title}</a></h3>\n'
+        "            </div>\n"
+        f'            <p class="status-pill status-pill--{status}">{status_label}</p>\n'
+        f"            {reason}\n"
+        '            <dl class="step-card__meta">\n'
+        f"              <div><dt>Owner</dt><dd>{owner}</dd></div>\n"
+        f"              <div><dt>Due</dt><dd>{when}</dd></div>\n"
+        "            </dl>\n"
+        f"            {overdue}\n"
+        f"            {form}\n"
+        "          </li>"
+    )
+
+
+def _card_form_html(
+    fields: StatusFields, *, number: str, url: str, status_label: str, csrf_token: str | None
+) -> str:
+    """A card's status form: the fields of includes/status_fields.html, labelled for the map."""
+    prefix = fields["prefix"]
+    reason_id = f"id_{prefix}-not_applicable_reason"
+    invalid_class = invalid_attrs = reason_errors = errors = conflict = saved = ""
+    if fields["reason_errors"]:
+        invalid_class = " field--invalid"
+        invalid_attrs = f' aria-invalid="true" aria-describedby="{reason_id}_error" data-focus'
+        reason_errors = (
+            f'<div class="errorlist" id="{reason_id}_error">'
+            f"{_paragraphs(fields['reason_errors'])}</div>"
+        )
+    if fields["errors"]:
+        errors = f'<div class="errorlist" role="alert">{_paragraphs(fields["errors"])}</div>'
+    if fields["conflict"]:
+        conflict = (
+            '<p class="alert alert--warning" role="alert" tabindex="-1" data-focus>Someone '
+            f"changed this step a moment ago; it now reads “{status_label}”. Choose again if "
+            "you still want a change.</p>"
+        )
+    if fields["saved"]:
+        saved = (
+            f'<p class="status-form__saved" data-announce>Saved: step {number} is now '
+            f"{status_label.lower()}.</p>"
+        )
+    focus = " data-focus" if fields["saved"] else ""
+    status_url = f"{url}status/"
+    return (
+        "\n              \n"
+        f'              <form class="status-form" method="post" action="{status_url}" '
+        f'hx-post="{status_url}" hx-target="#step-{number}" hx-swap="outerHTML" data-guard>\n'
+        '                <input type="hidden" name="csrfmiddlewaretoken" '
+        f'value="{csrf_token}">\n'
+        "                \n"
+        f'                <input type="hidden" name="{prefix}-version" '
+        f'value="{fields["version"]}">\n'
+        '                <div class="field status-form__status">\n'
+        f'                  <label for="id_{prefix}-status" class="visually-hidden">Status of '
+        f"step {number}</label>\n"
+        f'                  <select name="{prefix}-status" id="id_{prefix}-status"{focus}>\n'
+        f"                    {fields['options']}\n"
+        "                  </select>\n"
+        "                </div>\n"
+        f'                <div class="field status-form__reason{invalid_class}">\n'
+        f'                  <label for="{reason_id}">Why it does not apply</label>\n'
+        f'                  <input type="text" name="{prefix}-not_applicable_reason" '
+        f'id="{reason_id}" maxlength="300" value="{fields["reason"]}" '
+        f'autocomplete="off"{invalid_attrs}>\n'
+        f"                  {reason_errors}\n"
+        "                </div>\n"
+        f"                {errors}\n"
+        f"                {conflict}\n"
+        f"                {saved}\n"
+        '                <button class="btn btn--small" type="submit">Update<span '
+        f'class="visually-hidden"> step {number}</span></button>\n'
+        "              </form>\n"
+        "              \n"
+        "            "
+    )
+
+
+def _paragraphs(texts: list[str]) -> str:
+    return "".join(f"<p>{conditional_escape(text)}</p>" for text in texts)
+
+
+# A card in its phase's list, laid out as journey/map.html's loop over the cards laid it out
+# before they were joined here (the page is the same, byte for byte). The swap of one card
+# uses the template's step-card partial.
+_CARD_IN_PHASE = "\n          \n          %s\n          \n          \n        "
 
 
 def _map_context(request: OrganisationRequest, forms: dict[int, StatusForm] | None = None) -> dict:
@@ -264,28 +411,37 @@ def _map_context(request: OrganisationRequest, forms: dict[int, StatusForm] | No
     presenting = request.GET.get("view") == "present"
     can_plan = request.actor.can(Action.JOURNEY_PLAN) and not presenting
     base_url = _map_url(request)
+    # The token the csrf context processor would give, worked out and escaped once for the
+    # seventeen forms.
+    csrf_token = escape(get_token(request)) if can_plan else None
     forms = forms or {}
     cards = [
         _card_context(
             row,
             today=today,
             base_url=base_url,
-            can_plan=can_plan,
+            csrf_token=csrf_token,
             form=forms.get(row["definition__number"]),
         )
         for row in rows
     ]
     context = {
-        "phases": phases(cards, phase_of=itemgetter("phase", "phase_title")),
+        "phases": [
+            {
+                "number": str(phase["number"]),
+                "title": phase["title"],
+                "cards": SafeString(
+                    "".join(_CARD_IN_PHASE % card["html"] for card in phase["steps"])
+                ),
+            }
+            for phase in phases(cards, phase_of=itemgetter("phase", "phase_title"))
+        ],
         "progress": progress(row["status"] for row in rows),
-        "can_plan": can_plan,
         "can_export": request.actor.can(Action.CANVAS_EXPORT),
         "presenting": presenting,
     }
-    if can_plan:
-        # The token the csrf context processor would give, worked out and escaped once rather
-        # than on each of the seventeen forms.
-        context["csrf_token"] = escape(get_token(request))
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
     return context
 
 
@@ -467,10 +623,9 @@ def _status_response(
                 _map_row(step),
                 today=timezone.localdate(),
                 base_url=_map_url(request),
-                can_plan=True,
+                csrf_token=escape(get_token(request)),
                 form=form,
             ),
-            "can_plan": True,
             # The progress card beside the map changes with the status: swapped out of band.
             "progress": progress(journey_statuses(request.organisation)),
             "swap_progress": True,
