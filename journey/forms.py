@@ -6,6 +6,7 @@ from typing import TypedDict
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db.models import QuerySet
 from django.forms import formset_factory
 from django.forms.utils import pretty_name
 from django.http import QueryDict
@@ -349,9 +350,16 @@ class Owner:
 
 def owner_choices(organisation: Organisation) -> list[Owner]:
     return [
-        Owner(id=u.pk, name=u.name or u.email, email=u.email)
-        for u in User.objects.filter(memberships__organisation=organisation).order_by("name")
+        Owner(id=pk, name=name or email, email=email)
+        for pk, name, email in _owners_query().filter(memberships__organisation=organisation)
     ]
+
+
+@cache
+def _owners_query() -> "QuerySet[User]":
+    # The three columns an Owner needs, not whole users; set up once per process and filtered
+    # (cloned) on each use, never read itself.
+    return User.objects.order_by("name").values_list("pk", "name", "email")
 
 
 def _resolve_owner(typed: str, owners: list[Owner]) -> tuple[str, str]:

@@ -6,7 +6,7 @@ alike. A save reads one way through: view -> form -> service -> response.
 """
 
 import html
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from operator import itemgetter
 
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import conditional_escape, escape, linebreaks
 from django.utils.safestring import SafeString
+from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -155,6 +156,15 @@ def _short_date(day: date) -> str:
     return f"{day.day} {_month_abbreviations(get_language())[day.month]} {day.year:04d}"
 
 
+def _short_datetime(moment: datetime | None) -> str:
+    """`moment` as the date filter's "j M Y, H:i" writes it (18 Oct 2026, 09:05), in the
+    current time zone, without the filter's format parser."""
+    if not moment:
+        return ""
+    moment = template_localtime(moment)
+    return f"{_short_date(moment)}, {moment:%H:%M}"
+
+
 @cache
 def _month_abbreviations(language: str) -> dict[int, str]:
     # Translated once per language rather than for every date shown.
@@ -163,22 +173,29 @@ def _month_abbreviations(language: str) -> dict[int, str]:
 
 def _canvas_view(shape: canvas_content.Shape, content: dict) -> dict:
     """A normalised canvas as journey/includes/canvas_view.html shows it, its text escaped
-    once: each text section's paragraphs, the step's own list as rows of (column label,
-    value), next actions with their due date written out, and links with the address they
-    may point to ("" for one that is shown as text). The template's filters (a lookup per
-    cell, the date filter's format parser) took longer than the rest of the read view."""
+    once: each text section's paragraphs, the step's own list and the next actions as the
+    rows of their tables (their due dates written out), and links with the address they may
+    point to ("" for one that is shown as text). The template's filters (a lookup per cell,
+    the date filter's format parser) and its loops over the tables' cells took longer than
+    the rest of the read view."""
     actions = []
     for row in content["actions"]:
         due = canvas_content.action_due(row)
+        when = "—"
+        if row["due"]:
+            due_text = _short_date(due) if due else row["due"]
+            when = f'<time datetime="{html.escape(row["due"])}">{html.escape(due_text)}</time>'
         actions.append(
-            {
-                "action": escape(row["action"]),
-                "owner": escape(row["owner"] or "—"),
-                "due": escape(row["due"]),
-                "due_text": escape(_short_date(due) if due else row["due"]),
-            }
+            f'<tr><td data-label="Action">{html.escape(row["action"])}</td>'
+            f'<td data-label="Owner">{html.escape(row["owner"] or "—")}</td>'
+            f'<td data-label="Due">{when}</td></tr>'
         )
     labels = [escape(label) for _, label in shape.item_columns]
+    columns = [(label, key) for label, (key, _) in zip(labels, shape.item_columns, strict=True)]
+    items = [
+        "".join(f'<td data-label="{label}">{html.escape(row[key])}</td>' for label, key in columns)
+        for row in content["items"]
+    ]
     return {
         "sections": [
             {
@@ -194,14 +211,9 @@ def _canvas_view(shape: canvas_content.Shape, content: dict) -> dict:
         "has_items": shape.has_items,
         "items_title": shape.items_title,
         "item_labels": labels,
-        "items": [
-            [
-                (label, escape(row[key]))
-                for label, (key, _) in zip(labels, shape.item_columns, strict=True)
-            ]
-            for row in content["items"]
-        ],
-        "actions": actions,
+        # Each table's rows as one string ("" for none).
+        "items": SafeString("".join(f"<tr>{cells}</tr>" for cells in items)),
+        "actions": SafeString("".join(actions)),
         "links": [
             {
                 "href": escape(row["url"]) if is_web_link(row["url"]) else "",
@@ -481,7 +493,17 @@ def _plan_context(
         "step": step,
         "links": _step_links(request, step.number),
         "plan_form": form,
-        "owner_options": form.owner_options(owners) if can_plan else [],
+        # The select's options written out here: a template loop over them cost more than
+        # the rest of the form.
+        "owner_options": SafeString(
+            "".join(
+                f'<option value="{html.escape(value)}"{" selected" if selected else ""}>'
+                f"{html.escape(label)}</option>"
+                for value, label, selected in form.owner_options(owners)
+            )
+        )
+        if can_plan
+        else "",
         "can_plan": can_plan,
     }
 
@@ -497,6 +519,7 @@ def _canvas_context(
         "step": step,
         "links": _step_links(request, step.number),
         "canvas": step.canvas,
+        "saved_at": _short_datetime(step.canvas.updated_at),
         "filled": shape.filled_count(content),
         "can_edit": request.actor.can(Action.CANVAS_EDIT),
         "editor": editor,
@@ -517,7 +540,11 @@ def _step_context(
     **canvas_state,
 ) -> dict:
     can_plan = request.actor.can(Action.JOURNEY_PLAN)
-    step_count = StepDefinition.objects.count()
+    # journey_step counted the catalogue's steps with the step; a step read again after a
+    # conflicting write was not.
+    step_count = getattr(step, "steps_in_catalogue", None)
+    if step_count is None:
+        step_count = StepDefinition.objects.count()
     return {
         **_canvas_context(request, step, editor=editor, **canvas_state),
         **_status_context(request, step, status_form, can_plan=can_plan),

@@ -2,15 +2,19 @@
 ._card_context): what each card shows, from the rows of journey.selectors.journey_map_rows."""
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from django.template.defaultfilters import date as date_filter
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.timezone import template_localtime
 
+from journey import views
 from journey.forms import _status_options, status_options
-from journey.models import Canvas, JourneyStep
-from journey.selectors import journey_map_rows, journey_steps
+from journey.models import Canvas, JourneyStep, StepDefinition
+from journey.selectors import journey_map_rows, journey_step, journey_steps
 from organisations.roles import Role
 from tests.conftest import PASSWORD, make_user
 
@@ -148,3 +152,49 @@ def test_it_keeps_only_known_statuses_in_its_cache_of_options() -> None:
         assert sent == "done" or " selected" not in options
 
     assert _status_options.cache_info().currsize <= len(JourneyStep.Status.values) + 1
+
+
+def test_it_creates_the_steps_an_organisation_is_missing(organisation, django_assert_num_queries):
+    journey_map_rows(organisation)
+    JourneyStep.objects.filter(organisation=organisation, definition__number=17).delete()
+
+    rows = journey_map_rows(organisation)
+
+    assert [row["definition__number"] for row in rows] == list(range(1, 18))
+    with django_assert_num_queries(1):
+        journey_map_rows(organisation)
+
+
+def test_it_reads_the_catalogue_size_with_a_step(organisation) -> None:
+    step = journey_step(organisation, 3)
+
+    assert step.steps_in_catalogue == StepDefinition.objects.count() == 17
+
+
+def test_it_pages_to_the_next_step_after_a_conflicting_plan(organisation, facilitator_client):
+    """A conflict reads the step again without the catalogue's size: the page counts it."""
+    journey_step(organisation, 16)
+    _plan(organisation, 16, version=5)
+    url = reverse("journey:plan", kwargs={"org_slug": organisation.slug, "number": 16})
+
+    response = facilitator_client.post(url, {"owner": "", "due_date": "", "version": "1"})
+
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Step 16 of 17" in body
+    assert 'href="/o/acme/journey/17/">Step 17 →</a>' in body.replace(organisation.slug, "acme")
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/London", "Pacific/Auckland", "America/St_Johns"])
+@pytest.mark.parametrize("language", ["en-gb", "de", "fr"])
+def test_it_writes_dates_as_the_date_filter_does(zone, language) -> None:
+    moments = [
+        datetime(2026, month, day, hour, minute, tzinfo=UTC)
+        for month, day, hour, minute in [(1, 1, 0, 0), (3, 5, 23, 59), (10, 31, 9, 5)]
+    ]
+    with timezone.override(zone), translation.override(language):
+        for moment in moments:
+            expected = date_filter(template_localtime(moment), "j M Y, H:i")
+            assert views._short_datetime(moment) == expected
+            assert views._short_date(moment.date()) == date_filter(moment.date(), "j M Y")
+    assert views._short_datetime(None) == ""
