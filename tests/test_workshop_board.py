@@ -541,19 +541,83 @@ def test_it_pushes_each_voters_votes_and_what_they_have_left(kim, rob, activity,
     assert "note--mine" in robs and "You voted" not in robs
 
 
-def test_it_pushes_the_board_when_a_new_group_is_made(kim, activity):
+def test_it_offers_a_new_group_in_every_menu_without_sending_the_board(kim, activity, facilitator):
     _add(kim[0], activity, "To group")
     note = activity.notes.get()
     _phase(activity, "group")
+    before = _events(activity)[-1].seq
 
     kim[0].post(
         _url(activity, f"notes/{note.pk}/group/"), {"version": note.version, "new_name": "Pace"}
     )
-    events = {e.audience: e.data for e in _after(activity)}
+    events = [e for e in _events(activity) if e.seq > before]
+    cluster = Cluster.objects.get(name="Pace")
 
-    # Every note's menu offers the new group.
-    assert '<option value="' in events["all"] and ">Pace</option>" in events["all"]
-    assert 'id="board-notice"' not in events["all"]
+    # One option for every note's group menu on every page, the groups list, the note.
+    added = events[0]
+    assert (added.audience, added.event) == ("all", "message")
+    assert 'hx-swap-oob="beforeend:select[data-note-group]"' in added.data
+    assert f'<option value="{cluster.pk}" data-cluster-name="{cluster.pk}">Pace</option>' in (
+        added.data
+    )
+    assert not any('id="board-zones"' in e.data or e.event == "reset" for e in events)
+    assert any('id="clusters"' in e.data for e in events)
+    assert any(f'id="note-{note.pk}"' in e.data and "Pace" in e.data for e in events)
+
+    before = events[-1].seq
+    facilitator.post(_url(activity, f"groups/{cluster.pk}/"), {"name": "Tempo"})
+    renamed = [e for e in _events(activity) if e.seq > before]
+
+    # The new name wherever the pages show it: on its notes and in every group menu.
+    assert renamed[0].audience == "all"
+    assert f"innerHTML:[data-cluster-name='{cluster.pk}']\">Tempo</span>" in renamed[0].data
+    assert not any('id="board-zones"' in e.data for e in renamed)
+    page = kim[0].get(_url(activity)).content.decode()
+    assert f'<span data-cluster-name="{cluster.pk}">Tempo</span>' in page
+    assert f'data-cluster-name="{cluster.pk}" selected>Tempo</option>' in page
+
+
+def test_a_changed_note_keeps_what_each_kind_of_viewer_may_do_with_it(
+    kim, rob, activity, facilitator
+):
+    _add(rob[0], activity, "Rob's idea")
+    note = activity.notes.get()
+    _phase(activity, "vote")
+    kim[0].post(_url(activity, f"notes/{note.pk}/vote/"))
+
+    def copies(change) -> dict[str, str]:
+        before = _events(activity)[-1].seq
+        change()
+        return {
+            e.audience: e.data
+            for e in _events(activity)
+            if e.seq > before and f'id="note-{note.pk}"' in e.data
+        }
+
+    note.refresh_from_db()
+    edited = copies(
+        lambda: facilitator.post(
+            _url(activity, f"notes/{note.pk}/"),
+            {"version": note.version, "text": "Rob's idea, tidied"},
+        )
+    )
+    # Anyone taking part may still vote on it, someone only watching may not; Kim voted on
+    # it and her copy still says so; Rob's is his own.
+    assert "data-note-vote" in edited["all"] and "You voted" not in edited["all"]
+    assert "data-note-vote" not in edited["watchers"]
+    assert "You voted." in edited[f"participant:{kim[1].pk}"]
+    assert "note--mine" in edited[f"participant:{rob[1].pk}"]
+    assert list(edited)[:3] == ["all", "watchers", "facilitators"]
+
+    _phase(activity, "group")
+    note.refresh_from_db()
+    grouped = copies(
+        lambda: facilitator.post(
+            _url(activity, f"notes/{note.pk}/group/"), {"version": note.version, "new_name": "Pace"}
+        )
+    )
+    assert "data-note-group" in grouped["all"]
+    assert "data-note-group" not in grouped["watchers"]
 
 
 def test_a_member_watching_without_taking_part_fetches_their_own_board():

@@ -14,7 +14,7 @@ from organisations.roles import Action, can
 
 from . import board, rules, selectors
 from .board import ALL, FACILITATORS, WATCHERS, Viewer, participant_audience
-from .models import Activity, Note, Participant, Vote, Workshop, Zone
+from .models import Activity, Cluster, Note, Participant, Vote, Workshop, Zone
 
 PAGE = board.PAGE
 
@@ -72,7 +72,7 @@ def _runs_workshop(participant: Participant | None, workshop: Workshop) -> bool:
     return role is not None and can(role, Action.WORKSHOP_RUN)
 
 
-def _author_viewer(note: Note, activity: Activity) -> Viewer | None:
+def _author_viewer(note: Note, activity: Activity, own_votes: int = 0) -> Viewer | None:
     if note.author is None:
         return None
     return Viewer(
@@ -80,6 +80,7 @@ def _author_viewer(note: Note, activity: Activity) -> Viewer | None:
         is_facilitator=_runs_workshop(note.author, activity.workshop),
         can_contribute=True,
         broadcast=True,
+        my_votes={note.pk: own_votes} if own_votes else {},
     )
 
 
@@ -88,17 +89,43 @@ def _note_fragments(note: Note, activity: Activity, *, place: str) -> list[tuple
 
     `place` is "replace" (the note stays where it is) or "append" (it goes to the end of its
     zone, removed first from wherever it was, so a repeated event never shows it twice).
+    Everyone taking part gets the note with what they may do with it (vote, group); members
+    watching without taking part, the facilitators, its author and those who voted on it
+    each get their own copy after that one.
     """
     private = activity.private_writing and activity.phase == "write"
+    votes: dict[int, int] = {}
+    for participant_id in Vote.objects.filter(note=note).values_list("participant_id", flat=True):
+        votes[participant_id] = votes.get(participant_id, 0) + 1
     viewers: list[tuple[str, Viewer]] = []
     if not private:
-        viewers.append((ALL, board.EVERYONE))
+        viewers.append((ALL, board.PARTICIPANT_AUDIENCE))
+        viewers.append((WATCHERS, board.EVERYONE))
     viewers.append((FACILITATORS, board.FACILITATOR_AUDIENCE))
-    author = _author_viewer(note, activity)
+    author = _author_viewer(note, activity, votes.get(note.author_id, 0))
     if author is not None:
         viewers.append((participant_audience(note.author_id), author))
+    if not private:
+        voters = list(
+            Participant.objects.filter(pk__in=set(votes) - {note.author_id}).order_by("pk")
+        )
+        runners = _runners(activity.workshop, voters)
+        viewers += [
+            (
+                participant_audience(voter.pk),
+                Viewer(
+                    participant=voter,
+                    is_facilitator=voter.pk in runners,
+                    can_contribute=True,
+                    broadcast=True,
+                    my_votes={note.pk: votes[voter.pk]},
+                ),
+            )
+            for voter in voters
+        ]
     fragments = []
     steps = board.step_choices()
+    lists = {"zones": selectors.board_zones(activity), "clusters": list(activity.clusters.all())}
     for audience, viewer in viewers:
         context = board.note_context(
             note,
@@ -106,6 +133,7 @@ def _note_fragments(note: Note, activity: Activity, *, place: str) -> list[tuple
             viewer,
             oob="true" if place == "replace" else "",
             steps=steps if viewer.is_facilitator else [],
+            **lists,
         )
         partial = "note-append" if place == "append" else "note"
         fragments.append((audience, _render(partial, {"n": context})))
@@ -178,6 +206,24 @@ def _my_votes(activity: Activity, participant: Participant) -> dict[int, int]:
 
 def clusters_changed(activity: Activity) -> None:
     _current(activity)
+    _clusters(activity)
+
+
+def cluster_added(cluster: Cluster, activity: Activity) -> None:
+    """A new group: offered in every note's group menu, one small fragment for all pages."""
+    _current(activity)
+    _publish(activity, _render("cluster-added", {"cluster": cluster}))
+    _clusters(activity)
+
+
+def cluster_renamed(cluster: Cluster, activity: Activity) -> None:
+    """A group's new name, on its notes and in every note's group menu."""
+    _current(activity)
+    _publish(activity, _render("cluster-renamed", {"cluster": cluster}))
+    _clusters(activity)
+
+
+def _clusters(activity: Activity) -> None:
     clusters = selectors.board_clusters(activity)
     for audience, viewer in ((ALL, board.EVERYONE), (FACILITATORS, board.FACILITATOR_AUDIENCE)):
         context = board.clusters_context(activity, clusters, viewer)
@@ -190,7 +236,7 @@ def timer_changed(activity: Activity) -> None:
 
 
 def board_changed(activity: Activity, notice: str = "") -> None:
-    """The phase, the votes' visibility or the groups changed: every page gets its board pushed.
+    """The phase or the votes' visibility changed: every page gets its board pushed.
 
     Each page used to fetch its whole board again, 200 at once for a room full of people. Now
     the board is rendered once for everyone taking part (on notes they neither wrote nor

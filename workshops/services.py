@@ -567,11 +567,10 @@ def note_group(
         note = versioned_update(note, base_version=base_version, cluster=cluster)
         note.activity = activity
         if created:
-            # Every note's menu offers the groups: every page gets its board again.
-            broadcast.board_changed(activity)
+            broadcast.cluster_added(cluster, activity)
         else:
-            broadcast.note_changed(note, activity)
             broadcast.clusters_changed(activity)
+        broadcast.note_changed(note, activity)
     return note
 
 
@@ -582,7 +581,7 @@ def cluster_rename(*, cluster: Cluster, name: str) -> Cluster:
     with transaction.atomic():
         cluster.name = name
         cluster.save(update_fields=["name"])
-        broadcast.board_changed(cluster.activity)
+        broadcast.cluster_renamed(cluster, cluster.activity)
     return cluster
 
 

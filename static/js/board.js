@@ -323,6 +323,18 @@
     }
   });
 
+  // A new group arrives as an option for every note's group menu: a menu rendered after the
+  // group was made (the note's own fresh copy, a page loaded meanwhile) already has it.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var select = event.detail.target;
+    if (!select || !select.matches || !select.matches("select[data-note-group]")) return;
+    var seen = {};
+    Array.prototype.slice.call(select.options).forEach(function (option) {
+      if (seen[option.value]) select.removeChild(option);
+      seen[option.value] = true;
+    });
+  });
+
   // However a note was replaced (an out-of-band swap, a plain one, the whole board fetched
   // again), the change shows here once the swap's script has run, before the page repaints.
   new MutationObserver(function () {

@@ -68,6 +68,8 @@ def _join(new_context, code: str, name: str) -> Page:
     guest.get_by_role("button", name="Join").click()
     expect(guest.get_by_text(f"Taking part as {name}")).to_be_visible()
     expect(guest.get_by_role("heading", name="Hopes and concerns")).to_be_visible()
+    # The board's scripts are deferred: a shortcut key pressed before they ran does nothing.
+    guest.wait_for_load_state("load")
     return guest
 
 
@@ -129,8 +131,11 @@ def test_it_runs_a_board_from_first_note_to_the_journey(demo, page, new_context,
     first.get_by_role("button", name="Group").click()
     expect(_note(page, PEOPLE["Ann Archer"]).get_by_text("Group: Speed")).to_be_visible()
     second = _note(page, PEOPLE["Cem Cole"])
-    # A new group reaches every page by a fresh board; wait for it before opening a menu.
+    # A new group reaches every note's group menu on every page; wait for it here.
     expect(second.locator("option", has_text="Speed")).to_have_count(1, timeout=LIVE_TIMEOUT_MS)
+    expect(_note(bea, PEOPLE["Cem Cole"]).locator("option", has_text="Speed")).to_have_count(
+        1, timeout=LIVE_TIMEOUT_MS
+    )
     second.locator("summary").click()
     second.get_by_label("Group", exact=True).select_option(label="Speed")
     second.get_by_role("button", name="Group").click()
@@ -140,6 +145,18 @@ def test_it_runs_a_board_from_first_note_to_the_journey(demo, page, new_context,
     )
     expect(bea.locator("#clusters")).to_contain_text("Speed 2 notes")
     assert_accessible(page)
+
+    # Renamed by the facilitator (a plain form, sent with the page's token), on every page.
+    page.locator("#clusters summary", has_text="Rename").click()
+    page.get_by_label("New name for Speed").fill("Quick answers")
+    page.get_by_label("New name for Speed").press("Enter")
+    expect(_note(bea, PEOPLE["Cem Cole"]).get_by_text("Group: Quick answers")).to_be_visible(
+        timeout=LIVE_TIMEOUT_MS
+    )
+    expect(
+        _note(bea, PEOPLE["Ann Archer"]).locator("option", has_text="Quick answers")
+    ).to_have_count(1)
+    expect(page.locator("#clusters")).to_contain_text("Quick answers 2 notes")
 
     # Promote a note into the journey: the note says where it went, the canvas has it.
     promoted = _note(page, PEOPLE["Bea Brook"])
@@ -159,7 +176,7 @@ def test_it_runs_a_board_from_first_note_to_the_journey(demo, page, new_context,
         download_link.click()
     csv_text = Path(download_info.value.path()).read_text(encoding="utf-8-sig")
     assert "Note,Column,Group,Votes" in csv_text
-    assert f"{PEOPLE['Cem Cole']},Hopes,Speed,2" in csv_text
+    assert f"{PEOPLE['Cem Cole']},Hopes,Quick answers,2" in csv_text
 
     page.goto(board_url)
     page.get_by_role("button", name="Export PDF").click()
