@@ -1,5 +1,6 @@
 import html
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import TypedDict
 
@@ -138,14 +139,56 @@ class PlanForm(forms.Form):
         ).order_by("name")
         self.fields["owner"].empty_label = "Nobody yet"
 
-    def owner_options(self, owners: list["Owner"]) -> list[tuple[str, str, bool]]:
-        """(value, label, selected) for the owner select, written out by the template.
-        `owners` are the choices the owner field's queryset holds, already read
-        (owner_choices): the canvas editor on the same page offers them too."""
-        chosen = str(self["owner"].value() or "")
-        return [("", "Nobody yet", chosen == "")] + [
-            (str(owner.id), owner.name, str(owner.id) == chosen) for owner in owners
-        ]
+
+class PlanFields(TypedDict):
+    """What the plan form shows, as plain values: as saved (plan_fields) without building a
+    form, or as a form has them (plan_fields_of). Text not escaped yet."""
+
+    version: str
+    owner: str  # the chosen owner's id, "" for nobody
+    due: str
+    owner_errors: list[str]
+    due_errors: list[str]
+    conflict: bool
+    saved: bool
+
+
+def plan_fields(*, owner_id: int | None, due_date: date | None, version: int) -> PlanFields:
+    """A step's owner, due date and version as saved."""
+    return PlanFields(
+        version=str(version),
+        owner=str(owner_id or ""),
+        due=due_date.isoformat() if due_date else "",
+        owner_errors=[],
+        due_errors=[],
+        conflict=False,
+        saved=False,
+    )
+
+
+def plan_fields_of(form: PlanForm) -> PlanFields:
+    """The plan form's values as sent (or its initial ones), with its errors and whether the
+    view marked it saved or in conflict."""
+    due = form["due_date"].value()
+    version = form["version"].value()
+    return PlanFields(
+        version="" if version is None else str(version),
+        owner=str(form["owner"].value() or ""),
+        due=due.isoformat() if isinstance(due, date) else str(due or ""),
+        owner_errors=list(form.errors.get("owner", [])),
+        due_errors=list(form.errors.get("due_date", [])),
+        conflict=getattr(form, "conflict", False),
+        saved=getattr(form, "saved", False),
+    )
+
+
+def owner_options(owners: list["Owner"], *, chosen: str) -> list[tuple[str, str, bool]]:
+    """(value, label, selected) for the owner select: nobody, then `owners`, the choices the
+    plan form's owner field allows, already read (owner_choices): the canvas editor on the
+    same page offers them too."""
+    return [("", "Nobody yet", chosen == "")] + [
+        (str(owner.id), owner.name, str(owner.id) == chosen) for owner in owners
+    ]
 
 
 class ActionForm(forms.Form):

@@ -40,6 +40,9 @@ from .forms import (
     StatusForm,
     is_web_link,
     owner_choices,
+    owner_options,
+    plan_fields,
+    plan_fields_of,
     status_fields,
     status_fields_of,
 )
@@ -480,30 +483,39 @@ def _initial_status_fields(step: JourneyStep) -> StatusFields:
 def _plan_context(
     request: OrganisationRequest,
     step: JourneyStep,
-    form: PlanForm,
+    form: PlanForm | None,
     *,
     can_plan: bool,
     owners: list[Owner] | None = None,
 ) -> dict:
     """The owner and due date: a form for those who may plan (`owners` are the members it
-    offers, read here when not given), else the values."""
-    if can_plan and owners is None:
-        owners = owner_choices(request.organisation)
-    return {
-        "step": step,
-        "links": _step_links(request, step.number),
-        "plan_form": form,
+    offers, read here when not given), else the values. Without `form` (a page, not an
+    answer to a post) the form's fields are the step's values, and no form is built: its
+    fields and its owner query took longer than the rest of the panel."""
+    plan = None
+    options = ""
+    if can_plan:
+        if owners is None:
+            owners = owner_choices(request.organisation)
+        plan = (
+            plan_fields_of(form)
+            if form
+            else plan_fields(owner_id=step.owner_id, due_date=step.due_date, version=step.version)
+        )
         # The select's options written out here: a template loop over them cost more than
         # the rest of the form.
-        "owner_options": SafeString(
+        options = SafeString(
             "".join(
                 f'<option value="{html.escape(value)}"{" selected" if selected else ""}>'
                 f"{html.escape(label)}</option>"
-                for value, label, selected in form.owner_options(owners)
+                for value, label, selected in owner_options(owners, chosen=plan["owner"])
             )
         )
-        if can_plan
-        else "",
+    return {
+        "step": step,
+        "links": _step_links(request, step.number),
+        "plan": plan,
+        "owner_options": options,
         "can_plan": can_plan,
     }
 
@@ -552,7 +564,7 @@ def _step_context(
         **_plan_context(
             request,
             step,
-            plan_form or _plan_form(request, step),
+            plan_form,
             can_plan=can_plan,
             owners=editor.owners if editor else None,
         ),
