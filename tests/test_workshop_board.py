@@ -620,6 +620,17 @@ def test_a_changed_note_keeps_what_each_kind_of_viewer_may_do_with_it(
     assert "data-note-group" not in grouped["watchers"]
 
 
+def test_live_copies_lose_the_templates_indentation_but_not_a_notes_own(kim, activity):
+    _phase(activity, "reveal")
+    text = "Two things:\n\n    indented, on purpose"
+
+    _add(kim[0], activity, text)
+    own = [e.data for e in _events(activity) if e.audience == f"participant:{kim[1].pk}"][-1]
+
+    assert f">{text}</textarea>" in own
+    assert "\n  " not in own.replace(text, "")
+
+
 def test_a_member_watching_without_taking_part_fetches_their_own_board():
     from workshops.board import FACILITATOR_AUDIENCE, PARTICIPANT_AUDIENCE, Viewer
 
