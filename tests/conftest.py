@@ -13,7 +13,7 @@ from organisations.services import organisation_create
 
 # The PDF fixtures (no_network, pdf_fetches) live beside kernel.pdf, shared by every app;
 # export_worker (a real task worker in a thread, for browser tests) beside the exports.
-pytest_plugins = ["kernel.testing", "organisations.testing"]
+pytest_plugins = ["kernel.testing", "organisations.testing", "tests.champions_fixtures"]
 
 PASSWORD = "correct-horse-battery-42"
 

@@ -10,26 +10,9 @@ from django.urls import reverse
 
 from champions import services
 from champions.models import KeyResult, KeyResultRevision, Milestone, Objective
-from champions.testing import champions_world
-from organisations.roles import Role
-from tests.conftest import HTMX, member_actor
+from tests.conftest import HTMX
 
 BOTH = pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
-
-
-@pytest.fixture
-def champion(members):
-    return members[Role.CHAMPION]
-
-
-@pytest.fixture
-def actor(champion, organisation):
-    return member_actor(champion, organisation)
-
-
-@pytest.fixture
-def ids(actor) -> dict[str, int]:
-    return champions_world(actor)
 
 
 @pytest.fixture

@@ -12,21 +12,6 @@ from tests.conftest import HTMX, member_actor
 
 
 @pytest.fixture
-def champion(members):
-    return members[Role.CHAMPION]
-
-
-@pytest.fixture
-def actor(champion, organisation):
-    return member_actor(champion, organisation)
-
-
-@pytest.fixture
-def ids(actor) -> dict[str, int]:
-    return champions_world(actor)
-
-
-@pytest.fixture
 def use_case(ids) -> UseCase:
     return UseCase.objects.get(pk=ids["use_case"])
 

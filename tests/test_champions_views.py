@@ -26,21 +26,6 @@ from tests.conftest import HTMX, member_actor
 
 
 @pytest.fixture
-def champion(members):
-    return members[Role.CHAMPION]
-
-
-@pytest.fixture
-def actor(champion, organisation):
-    return member_actor(champion, organisation)
-
-
-@pytest.fixture
-def ids(actor) -> dict[str, int]:
-    return champions_world(actor)
-
-
-@pytest.fixture
 def client(champion, client_as):
     return client_as(champion)
 

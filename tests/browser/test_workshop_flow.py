@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from playwright.sync_api import Page, expect
 
-from workshops.models import Workshop
-from workshops.testing import ensure_templates
+from organisations.models import Organisation, User
+from workshops import broadcast, services
+from workshops.models import Activity, Note, Workshop
+from workshops.testing import ensure_templates, plan_workshop, start
 
 from .conftest import assert_accessible, login
 
@@ -44,6 +47,16 @@ def _phase(page: Page, label: str) -> None:
     page.get_by_label("Phase", exact=True).select_option(label=label)
     page.get_by_role("button", name="Change phase").click()
     expect(page.locator(".phasebar__phase--current")).to_have_text(re.compile(label))
+
+
+def _started(title: str):
+    """A workshop the demo facilitator planned, its first activity started: (workshop, it)."""
+    workshop = plan_workshop(
+        Organisation.objects.get(slug="acme"),
+        by=User.objects.get(email="facilitator@acme.example"),
+        title=title,
+    )
+    return workshop, start(workshop)
 
 
 def _note(page: Page, text: str):
@@ -191,14 +204,7 @@ def test_it_runs_a_board_from_first_note_to_the_journey(demo, page, new_context,
 
 
 def test_it_works_without_javascript_by_reloading(demo, new_context):
-    from organisations.models import Organisation, User
-    from workshops.testing import plan_workshop, start
-
-    organisation = Organisation.objects.get(slug="acme")
-    workshop = plan_workshop(
-        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Plain"
-    )
-    start(workshop)
+    workshop, _ = _started("Plain")
     page = new_context(java_script_enabled=False).new_page()
     page.goto(f"/join/{workshop.join_code}/")
     page.get_by_label("Your name").fill("Dee Dale")
@@ -212,18 +218,7 @@ def test_it_works_without_javascript_by_reloading(demo, new_context):
 
 
 def test_it_adds_moves_votes_and_groups_from_the_keyboard(demo, new_context):
-    from django.db import transaction
-
-    from organisations.models import Organisation, User
-    from workshops import broadcast, services
-    from workshops.models import Note
-    from workshops.testing import plan_workshop, start
-
-    organisation = Organisation.objects.get(slug="acme")
-    workshop = plan_workshop(
-        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Keys"
-    )
-    activity = start(workshop)
+    workshop, activity = _started("Keys")
     page = _join(new_context, workshop.join_code, "Kim Keys")
     expect(page.locator("#board")).to_have_attribute("aria-describedby", "board-keys-text")
 
@@ -293,18 +288,7 @@ def test_it_adds_moves_votes_and_groups_from_the_keyboard(demo, new_context):
 
 
 def test_it_keeps_what_a_participant_types_when_the_note_changes_under_them(demo, new_context):
-    from django.db import transaction
-
-    from organisations.models import Organisation, User
-    from workshops import services
-    from workshops.models import Note
-    from workshops.testing import plan_workshop, start
-
-    organisation = Organisation.objects.get(slug="acme")
-    workshop = plan_workshop(
-        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Clash"
-    )
-    start(workshop)
+    workshop, _ = _started("Clash")
     page = _join(new_context, workshop.join_code, "Cal Clash")
     page.get_by_label("New note in Hopes").fill("First words")
     page.locator(".zone").first.get_by_role("button", name="Add note").click()
@@ -349,17 +333,7 @@ def test_it_keeps_what_a_participant_types_when_the_note_changes_under_them(demo
 
 
 def test_a_new_note_being_typed_survives_the_board_coming_again(demo, new_context):
-    from django.db import transaction
-
-    from organisations.models import Organisation, User
-    from workshops import broadcast
-    from workshops.testing import plan_workshop, start
-
-    organisation = Organisation.objects.get(slug="acme")
-    workshop = plan_workshop(
-        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Again"
-    )
-    activity = start(workshop)
+    workshop, activity = _started("Again")
     page = _join(new_context, workshop.join_code, "Tess Typer")
     page.keyboard.press("n")
     page.keyboard.type("Half a thought")
@@ -378,15 +352,7 @@ def test_a_new_note_being_typed_survives_the_board_coming_again(demo, new_contex
 
 
 def test_it_counts_the_timer_down_in_the_page(demo, new_context):
-    from organisations.models import Organisation, User
-    from workshops import services
-    from workshops.testing import plan_workshop, start
-
-    organisation = Organisation.objects.get(slug="acme")
-    workshop = plan_workshop(
-        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Clock"
-    )
-    activity = start(workshop)
+    workshop, activity = _started("Clock")
     page = _join(new_context, workshop.join_code, "Tim Timer")
 
     services.timer_set(activity=activity, minutes=2)
@@ -400,22 +366,9 @@ def test_it_counts_the_timer_down_in_the_page(demo, new_context):
 
 
 def test_a_facilitators_unsent_phase_choice_survives_the_board_coming_again(demo, page):
-    from django.db import transaction
-
-    from organisations.models import Organisation, User
-    from workshops import services
-    from workshops.models import Activity
-    from workshops.testing import plan_workshop, start
-
-    organisation = Organisation.objects.get(slug="acme")
-    workshop = plan_workshop(
-        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Choose"
-    )
-    activity = start(workshop)
+    workshop, activity = _started("Choose")
     login(page, "facilitator@acme.example", PASSWORD)
-    from workshops.views import _board_url
-
-    page.goto(_board_url(workshop, activity))
+    page.goto(f"/o/acme/workshops/{workshop.pk}/board/{activity.pk}/")
     page.get_by_label("Phase", exact=True).select_option(label="Group")
 
     def board_comes_again(change) -> None:
@@ -451,17 +404,7 @@ def test_a_facilitators_unsent_phase_choice_survives_the_board_coming_again(demo
 
 
 def test_an_open_note_menu_survives_the_board_pushed_for_a_new_phase(demo, new_context):
-    from django.db import transaction
-
-    from organisations.models import Organisation, User
-    from workshops import services
-    from workshops.testing import plan_workshop, start
-
-    organisation = Organisation.objects.get(slug="acme")
-    workshop = plan_workshop(
-        organisation, by=User.objects.get(email="facilitator@acme.example"), title="Pushed"
-    )
-    activity = start(workshop)
+    workshop, activity = _started("Pushed")
     page = _join(new_context, workshop.join_code, "Mo Menu")
     page.get_by_label("New note in Hopes").fill("Before the reveal")
     page.locator(".zone").first.get_by_role("button", name="Add note").click()
