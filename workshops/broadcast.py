@@ -74,28 +74,15 @@ def _current(activity: Activity) -> Activity:
     return activity
 
 
-def _runs_workshop(participant: Participant | None, workshop: Workshop) -> bool:
-    if participant is None or participant.user_id is None:
-        return False
-    role = (
-        Membership.objects.filter(
-            organisation_id=workshop.organisation_id, user_id=participant.user_id
-        )
-        .values_list("role", flat=True)
-        .first()
-    )
-    return role is not None and can(role, Action.WORKSHOP_RUN)
-
-
-def _author_viewer(note: Note, activity: Activity, own_votes: int = 0) -> Viewer | None:
-    if note.author is None:
-        return None
+def _personal(participant: Participant, runners: set[int], my_votes: dict[int, int]) -> Viewer:
+    """A fragment for one participant: as they see notes (as a facilitator when their role
+    runs workshops, see _runners), with their votes."""
     return Viewer(
-        participant=note.author,
-        is_facilitator=_runs_workshop(note.author, activity.workshop),
+        participant=participant,
+        is_facilitator=participant.pk in runners,
         can_contribute=True,
         broadcast=True,
-        my_votes={note.pk: own_votes} if own_votes else {},
+        my_votes=my_votes,
     )
 
 
@@ -117,27 +104,18 @@ def _note_fragments(note: Note, activity: Activity, *, place: str) -> list[tuple
         viewers.append((ALL, board.PARTICIPANT_AUDIENCE))
         viewers.append((WATCHERS, board.EVERYONE))
     viewers.append((FACILITATORS, board.FACILITATOR_AUDIENCE))
-    author = _author_viewer(note, activity, votes.get(note.author_id, 0))
-    if author is not None:
-        viewers.append((participant_audience(note.author_id), author))
+    # Its author, then (unless private) those who voted on it.
+    people = [note.author] if note.author is not None else []
     if not private:
-        voters = list(
-            Participant.objects.filter(pk__in=set(votes) - {note.author_id}).order_by("pk")
+        people += Participant.objects.filter(pk__in=set(votes) - {note.author_id}).order_by("pk")
+    runners = _runners(activity.workshop, people)
+    viewers += [
+        (
+            participant_audience(person.pk),
+            _personal(person, runners, {note.pk: votes[person.pk]} if person.pk in votes else {}),
         )
-        runners = _runners(activity.workshop, voters)
-        viewers += [
-            (
-                participant_audience(voter.pk),
-                Viewer(
-                    participant=voter,
-                    is_facilitator=voter.pk in runners,
-                    can_contribute=True,
-                    broadcast=True,
-                    my_votes={note.pk: votes[voter.pk]},
-                ),
-            )
-            for voter in voters
-        ]
+        for person in people
+    ]
     fragments = []
     steps = board.step_choices()
     lists = {"zones": selectors.board_zones(activity), "clusters": list(activity.clusters.all())}
@@ -155,32 +133,35 @@ def _note_fragments(note: Note, activity: Activity, *, place: str) -> list[tuple
     return fragments
 
 
-def _zone_count(activity: Activity, zone: Zone) -> None:
-    if activity.private_writing and activity.phase == "write":
-        written = zone.notes.count()
-        context = {**board.zone_count_context(zone, written, activity), "oob": True}
-        _publish(activity, _render("zone-count", context))
+def _zone_counts(activity: Activity, *zones: Zone) -> list[tuple[str, str]]:
+    """While writing is private, everyone sees how many notes each zone has."""
+    if not (activity.private_writing and activity.phase == "write"):
+        return []
+    return [
+        (ALL, _render("zone-count", {**board.zone_count_context(zone, n, activity), "oob": True}))
+        for zone, n in ((zone, zone.notes.count()) for zone in zones)
+    ]
+
+
+def _publish_note_events(activity: Activity, events: list[tuple[str, str]]) -> None:
+    live.publish_many(board.channel(activity), [(data, a, "message") for a, data in events])
 
 
 def note_added(note: Note, activity: Activity) -> None:
     _current(activity)
-    for audience, fragment in _note_fragments(note, activity, place="append"):
-        _publish(activity, fragment, audience)
-    _zone_count(activity, note.zone)
+    events = _note_fragments(note, activity, place="append") + _zone_counts(activity, note.zone)
+    _publish_note_events(activity, events)
 
 
 def note_changed(note: Note, activity: Activity) -> None:
     _current(activity)
-    for audience, fragment in _note_fragments(note, activity, place="replace"):
-        _publish(activity, fragment, audience)
+    _publish_note_events(activity, _note_fragments(note, activity, place="replace"))
 
 
 def note_moved(note: Note, activity: Activity, old_zone: Zone) -> None:
     _current(activity)
-    for audience, fragment in _note_fragments(note, activity, place="append"):
-        _publish(activity, fragment, audience)
-    _zone_count(activity, old_zone)
-    _zone_count(activity, note.zone)
+    events = _note_fragments(note, activity, place="append")
+    _publish_note_events(activity, events + _zone_counts(activity, old_zone, note.zone))
 
 
 def note_removed(note: Note, activity: Activity) -> None:
@@ -188,12 +169,12 @@ def note_removed(note: Note, activity: Activity) -> None:
     fragment = _render("note-removed", {"note": note})
     if activity.private_writing and activity.phase == "write":
         # Only those who could see the note have it on their page.
-        _publish(activity, fragment, FACILITATORS)
+        events = [(FACILITATORS, fragment)]
         if note.author_id:
-            _publish(activity, fragment, participant_audience(note.author_id))
+            events.append((participant_audience(note.author_id), fragment))
     else:
-        _publish(activity, fragment)
-    _zone_count(activity, note.zone)
+        events = [(ALL, fragment)]
+    _publish_note_events(activity, events + _zone_counts(activity, note.zone))
 
 
 def votes_changed(note: Note, activity: Activity, participant: Participant) -> None:
@@ -324,19 +305,20 @@ def _own_notes(
     participants = {p.pk: p for p in Participant.objects.filter(pk__in=ids, admitted=True)}
     runners = _runners(activity.workshop, participants.values())
     private = activity.private_writing and activity.phase == rules.WRITE
+    # Each participant's notes (written or voted on), in board order.
+    voters: dict[int, set[int]] = {}
+    for pk, mine in votes.items():
+        for note_id in mine:
+            voters.setdefault(note_id, set()).add(pk)
+    theirs: dict[int, list[Note]] = {}
+    for note in notes:
+        for pk in ({note.author_id} | voters.get(note.pk, set())) - {None}:
+            theirs.setdefault(pk, []).append(note)
     fragments = []
     for pk, participant in sorted(participants.items()):
-        viewer = Viewer(
-            participant=participant,
-            is_facilitator=pk in runners,
-            can_contribute=True,
-            broadcast=True,
-            my_votes=votes.get(pk, {}),
-        )
+        viewer = _personal(participant, runners, votes.get(pk, {}))
         parts = []
-        for note in notes:
-            if note.author_id != pk and note.pk not in viewer.my_votes:
-                continue
+        for note in theirs.get(pk, []):
             # Hidden from everyone else while private: not on their board yet, so it is added.
             added = private and note.author_id == pk
             n = board.note_context(

@@ -901,7 +901,7 @@ def _done(
         if notice:
             messages.success(request, notice)
         return redirect(_board_url(workshop, activity))
-    activity.refresh_from_db()
+    # The services changed `activity` itself (versioned_update refreshes it): no read again.
     activity.workshop = workshop
     viewer = _viewer(request, workshop, activity)
     phase = board_view.phase_context(activity, viewer, board_view.votes_left(activity, viewer))
